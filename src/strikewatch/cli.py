@@ -1,5 +1,303 @@
+"""The `strikewatch` command line: parse, call the library, format.
+
+Errors print as one line, ``error[CODE]: message``, and exit non-zero:
+1 for a failure, 2 for bad usage. No tracebacks for expected failures.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
 import click
 
-@click.group()
-def main():
-    """strikewatch"""
+from . import __version__
+from .config import IngestSettings, default_db_path, env_allow_networks
+from .errors import StrikewatchError
+from .store import Store
+
+
+def _echo_json(value: Any) -> None:
+    click.echo(json.dumps(value, ensure_ascii=False, indent=2, sort_keys=True))
+
+
+class Context:
+    """What every command needs: where the database is and who is writing."""
+
+    def __init__(self, db: str | None, actor: str | None) -> None:
+        self.db_path = Path(db) if db else default_db_path()
+        self.actor = actor
+
+    def store(self) -> Store:
+        return Store(self.db_path, actor=self.actor)
+
+
+pass_ctx = click.make_pass_decorator(Context)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--db", envvar="STRIKEWATCH_DB", metavar="PATH",
+              help="Database file [env STRIKEWATCH_DB; default ~/.local/share/strikewatch/strikewatch.db].")
+@click.option("--actor", envvar="STRIKEWATCH_ACTOR", metavar="NAME",
+              help="Who is writing, for the audit log [env STRIKEWATCH_ACTOR; default the OS user].")
+@click.version_option(__version__, prog_name="strikewatch")
+@click.pass_context
+def cli(ctx: click.Context, db: str | None, actor: str | None) -> None:
+    """strikewatch: document attacks on civilians from open-source reports,
+    every figure traceable to its source."""
+    ctx.obj = Context(db, actor)
+
+
+@cli.command()
+@pass_ctx
+def init(ctx: Context) -> None:
+    """Create the database (or bring its schema up to date)."""
+    with ctx.store() as store:
+        version = store.conn.execute("SELECT max(version) FROM schema_migrations").fetchone()[0]
+    click.echo(f"database ready: {ctx.db_path} (schema version {version})")
+
+
+def _settings(max_bytes: int | None, allow_network: tuple[str, ...]) -> IngestSettings:
+    kwargs: dict[str, Any] = {"allow_networks": tuple(allow_network) + env_allow_networks()}
+    if max_bytes:
+        kwargs["max_document_bytes"] = max_bytes
+    return IngestSettings(**kwargs)
+
+
+_ingest_options = [
+    click.option("--max-bytes", type=click.IntRange(min=1), metavar="N",
+                 help="Size cap per document, raw and decompressed [default 20 MiB]."),
+    click.option("--allow-network", multiple=True, metavar="CIDR",
+                 help="Also fetch from this non-public network (e.g. an internal feed server). "
+                      "Repeatable; env STRIKEWATCH_ALLOW_NETWORKS. Default: public addresses only."),
+    click.option("-v", "--verbose", is_flag=True, help="Print one line per document as it is committed."),
+    click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON."),
+]
+
+
+def ingest_options(fn: Any) -> Any:
+    for option in reversed(_ingest_options):
+        fn = option(fn)
+    return fn
+
+
+def _outcome_printer(verbose: bool):  # type: ignore[no-untyped-def]
+    if not verbose:
+        return None
+
+    def show(outcome: Any) -> None:
+        extra = f" [{outcome.code}] {outcome.reason}" if outcome.code else ""
+        click.echo(f"{outcome.status} {outcome.source_id}{extra}")
+        sys.stdout.flush()
+
+    return show
+
+
+def _print_summary(summary: Any, as_json: bool) -> None:
+    if as_json:
+        _echo_json(summary.as_dict())
+        return
+    click.echo(f"added {summary.added}, skipped {summary.skipped} (already stored), "
+               f"quarantined {summary.quarantined}")
+    for item in summary.as_dict()["quarantine"][:20]:
+        click.echo(f"  quarantined {item['id']}: [{item['code']}] {item['reason']}")
+    if summary.quarantined > 20:
+        click.echo(f"  … and {summary.quarantined - 20} more (strikewatch documents --quarantined)")
+
+
+@cli.command()
+@click.argument("inputs", nargs=-1, required=True)
+@click.option("--feed", is_flag=True, help="Treat each input (URL or file) as an RSS/Atom feed.")
+@ingest_options
+@pass_ctx
+def ingest(ctx: Context, inputs: tuple[str, ...], feed: bool, max_bytes: int | None,
+           allow_network: tuple[str, ...], verbose: bool, as_json: bool) -> None:
+    """Ingest files (txt, html, json, jsonl, rss/atom), folders (recursively),
+    URLs, feeds (--feed), or '-' for standard input. The same bytes twice
+    change nothing; failures are quarantined with their bytes and the batch
+    goes on."""
+    from .ingest.pipeline import Ingester, expand_targets
+
+    targets = expand_targets(inputs, feeds=feed)
+    with ctx.store() as store:
+        ingester = Ingester(store, _settings(max_bytes, allow_network), on_outcome=_outcome_printer(verbose))
+        show_bar = not verbose and sys.stderr.isatty()
+        with click.progressbar(length=len(targets), label="ingesting", file=sys.stderr,
+                               show_pos=True, hidden=not show_bar) as bar:
+            summary = ingester.run(targets, progress=lambda _t: bar.update(1))
+    _print_summary(summary, as_json)
+
+
+@cli.command()
+@click.argument("feeds", nargs=-1)
+@click.option("--list", "list_file", type=click.Path(exists=True, dir_okay=False),
+              help="A file of feed URLs or paths, one a line ('#' for comments).")
+@click.option("--interval", type=click.FloatRange(min=0), default=900.0, show_default=True,
+              help="Seconds between polls of one feed.")
+@click.option("--once", is_flag=True, help="Poll every feed that is due once, then stop.")
+@click.option("--max-rounds", type=click.IntRange(min=1), help="Stop after this many rounds.")
+@ingest_options
+@pass_ctx
+def watch(ctx: Context, feeds: tuple[str, ...], list_file: str | None, interval: float, once: bool,
+          max_rounds: int | None, max_bytes: int | None, allow_network: tuple[str, ...],
+          verbose: bool, as_json: bool) -> None:
+    """Poll feeds on an interval with conditional requests (ETag,
+    Last-Modified). Their state is kept in the database, so a restarted watch
+    resumes where it left off and does not re-poll a feed before it is due."""
+    from .ingest.watch import watch_feeds
+    from .ingest.pipeline import iter_feed_refs
+
+    refs = list(feeds) + (list(iter_feed_refs(list_file)) if list_file else [])
+    if not refs:
+        raise click.UsageError("give at least one feed URL or path, or --list FILE")
+    with ctx.store() as store:
+        def report(url: str, status: str, added: int) -> None:
+            click.echo(f"{datetime.now(timezone.utc):%Y-%m-%dT%H:%M:%SZ} {url}: {status}, {added} added")
+            sys.stdout.flush()
+
+        summary = watch_feeds(
+            store, refs, settings=_settings(max_bytes, allow_network), interval=interval,
+            max_rounds=1 if once else max_rounds, on_poll=report,
+            on_outcome=_outcome_printer(verbose),
+        )
+    _print_summary(summary, as_json)
+
+
+@cli.command()
+@click.option("-q", "--search", metavar="WORDS", help="Full-text search over titles and texts.")
+@click.option("--language", metavar="CODE", help="Only documents in this language (en, ar, …).")
+@click.option("--quarantined", is_flag=True, help="List quarantined inputs instead, with codes and reasons.")
+@click.option("--limit", type=click.IntRange(min=1), default=50, show_default=True)
+@click.option("--offset", type=click.IntRange(min=0), default=0)
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@pass_ctx
+def documents(ctx: Context, search: str | None, language: str | None, quarantined: bool,
+              limit: int, offset: int, as_json: bool) -> None:
+    """List or search stored documents, newest first."""
+    with ctx.store() as store:
+        if quarantined:
+            rows = store.list_quarantine(limit)
+            if as_json:
+                _echo_json(rows)
+            for row in [] if as_json else rows:
+                click.echo(f"{row['id']:>6}  [{row['code']}] {row['source_id']}: {row['reason']}")
+            return
+        docs = store.list_documents(search=search, language=language, limit=limit, offset=offset)
+    if as_json:
+        _echo_json([d.summary() for d in docs])
+        return
+    for d in docs:
+        title = (d.title or d.text[:70].replace("\n", " ")).strip()
+        click.echo(f"{d.id:>6}  {d.language or '??':<3} {d.published or '-':<10.10}  {d.source_id}  {title}")
+    if not docs:
+        click.echo("no documents")
+
+
+@cli.command()
+@click.argument("ref")
+@click.option("--raw", is_flag=True, help="Write the archived raw bytes (re-verified) to standard output.")
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@pass_ctx
+def show(ctx: Context, ref: str, raw: bool, as_json: bool) -> None:
+    """Show one document by number, input id or content hash."""
+    with ctx.store() as store:
+        doc = store.get_document(ref)
+        if raw:
+            sys.stdout.buffer.write(store.get_blob(doc.raw_sha256))
+            return
+        store.get_blob(doc.raw_sha256)  # re-verify the evidence before showing it
+    if as_json:
+        d = doc.summary()
+        d["text"] = doc.text
+        _echo_json(d)
+        return
+    for key in ("id", "source_id", "title", "source", "url", "published", "language",
+                "origin", "origin_ref", "media_type", "raw_sha256", "ingested_at"):
+        value = getattr(doc, key)
+        if value is not None:
+            click.echo(f"{key + ':':<12} {value}")
+    click.echo("")
+    click.echo(doc.text)
+
+
+@cli.command()
+@click.option("--expect-head", metavar="HASH", help="Fail unless the audit chain ends at this hash "
+              "(as printed by an earlier verify): catches rows cut from the end.")
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@pass_ctx
+def verify(ctx: Context, expect_head: str | None, as_json: bool) -> None:
+    """Re-hash the archive, walk the audit chain, check every row against it.
+    Exits 1 and names the first broken link when anything fails."""
+    with ctx.store() as store:
+        report = store.verify(expect_head=expect_head)
+    if as_json:
+        _echo_json(report.as_dict())
+    else:
+        click.echo(f"archive: {report.blobs_checked} blobs re-hashed; audit chain: {report.audit_rows} "
+                   f"entries; rows checked: {report.rows_checked}")
+        click.echo(f"chain head: {report.head}")
+        if report.ok:
+            click.echo("verify: ok")
+        else:
+            click.echo(f"verify: FAILED, first broken link: {report.problems[0]}")
+            for problem in report.problems[1:10]:
+                click.echo(f"  also: {problem}")
+    if not report.ok:
+        raise SystemExit(1)
+
+
+@cli.command()
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@pass_ctx
+def status(ctx: Context, as_json: bool) -> None:
+    """What the database holds."""
+    with ctx.store() as store:
+        info = store.status()
+    if as_json:
+        _echo_json(info)
+        return
+    click.echo(f"database:     {info['database']}")
+    click.echo(f"documents:    {info['documents']}  "
+               + ", ".join(f"{k}: {v}" for k, v in info["languages"].items()))
+    click.echo(f"reports:      {info['reports']}")
+    click.echo(f"incidents:    {info['incidents']}")
+    click.echo(f"quarantined:  {info['quarantined']}")
+    click.echo(f"archive:      {info['archived_bytes']} bytes")
+    click.echo(f"audit log:    {info['audit_entries']} entries")
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point: one line per error, with its code; never a traceback for expected failures."""
+    try:
+        cli.main(args=argv, prog_name="strikewatch", standalone_mode=False)
+    except click.exceptions.Exit as exc:
+        raise SystemExit(exc.exit_code) from None
+    except click.Abort:
+        click.echo("error[usage]: aborted", err=True)
+        raise SystemExit(130) from None
+    except click.UsageError as exc:
+        click.echo(f"error[usage]: {exc.format_message()}", err=True)
+        raise SystemExit(2) from None
+    except StrikewatchError as exc:
+        click.echo(f"error[{exc.code}]: {exc.message}", err=True)
+        raise SystemExit(1) from None
+    except BrokenPipeError:
+        raise SystemExit(0) from None
+    except KeyboardInterrupt:
+        click.echo("error[usage]: interrupted", err=True)
+        raise SystemExit(130) from None
+    except Exception as exc:  # a bug: still one line, the traceback on request
+        if os.environ.get("STRIKEWATCH_DEBUG"):
+            raise
+        click.echo(f"error[internal]: {type(exc).__name__}: {exc} "
+                   "(set STRIKEWATCH_DEBUG=1 for the traceback)", err=True)
+        raise SystemExit(1) from None
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

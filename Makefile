@@ -1,0 +1,37 @@
+# strikewatch: the two commands of the README.
+#   make demo   install the tool, ingest the sample corpus into a fresh database, show it
+#   make test   install the test needs and run the whole suite (what .ci/run runs)
+PY ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+DEMO_DB ?= demo/strikewatch.db
+SAMPLES := samples/corpus samples/json samples/txt samples/html samples/feeds
+PYTEST_ARGS ?=
+
+.PHONY: demo test test-fast install clean
+
+$(BIN)/python:
+	$(PY) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+install: $(BIN)/python
+	$(BIN)/python -m pip install --quiet .
+
+demo: install
+	rm -f $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm
+	$(BIN)/strikewatch --db $(DEMO_DB) init
+	$(BIN)/strikewatch --db $(DEMO_DB) ingest $(SAMPLES)
+	$(BIN)/strikewatch --db $(DEMO_DB) status
+	$(BIN)/strikewatch --db $(DEMO_DB) documents --limit 15
+	$(BIN)/strikewatch --db $(DEMO_DB) verify
+
+test: $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# while working: everything but the slow tests
+test-fast: $(BIN)/python
+	$(BIN)/python -m pytest -m "not slow" -x -q $(PYTEST_ARGS)
+
+clean:
+	rm -rf $(VENV) demo build *.egg-info src/*.egg-info

@@ -1,0 +1,490 @@
+"""The repository API over the database: the only module that speaks SQL.
+
+SQLite is the embedded default: WAL journal, ``synchronous=FULL`` so an
+acknowledged document survives a power cut, ``BEGIN IMMEDIATE`` so writers
+queue instead of failing. Every write goes through :meth:`Store._write`, which
+records the row's digest in the audit chain inside the same transaction.
+"""
+
+from __future__ import annotations
+
+import getpass
+import hashlib
+import json
+import os
+import sqlite3
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any, Iterator
+
+from ..errors import IntegrityError, StoreError, StrikewatchError
+from .audit import GENESIS, canonical_json, chain_hash, row_digest
+from .clock import utcnow
+from .schema import migrate
+
+#: audited tables and the column that names a row in the audit log
+AUDITED: dict[str, str] = {
+    "blobs": "sha256",
+    "documents": "id",
+    "incidents": "id",
+    "reports": "id",
+    "figures": "id",
+    "reviews": "id",
+    "quarantine": "id",
+    "feeds": "url",
+}
+
+
+def default_actor() -> str:
+    """Who writes: $STRIKEWATCH_ACTOR, else the operating-system user."""
+    explicit = os.environ.get("STRIKEWATCH_ACTOR")
+    if explicit:
+        return explicit
+    try:
+        return f"user:{getpass.getuser()}"
+    except Exception:  # no passwd entry in some containers
+        return "user:unknown"
+
+
+def sha256_hex(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+@dataclass
+class StoredDocument:
+    """A document as kept: the input fields plus its evidence trail."""
+
+    id: int
+    doc_key: str
+    source_id: str
+    raw_sha256: str
+    container_sha256: str | None
+    origin: str
+    origin_ref: str | None
+    media_type: str
+    title: str | None
+    url: str | None
+    source: str | None
+    published: str | None
+    language: str | None
+    text: str
+    meta: dict[str, Any]
+    ingested_at: str
+
+    def summary(self) -> dict[str, Any]:
+        """The listing view: everything but the text."""
+        d = asdict(self)
+        d.pop("text")
+        d["chars"] = len(self.text)
+        return d
+
+    def as_input(self) -> dict[str, Any]:
+        """The document in the interchange input shape (spec §1)."""
+        d: dict[str, Any] = {"id": self.source_id, "text": self.text}
+        for key in ("published", "title", "url", "language", "source"):
+            value = getattr(self, key)
+            if value is not None:
+                d[key] = value
+        return d
+
+
+@dataclass
+class NewDocument:
+    """What ingestion hands the store for one document."""
+
+    source_id: str
+    raw: bytes
+    origin: str
+    media_type: str
+    text: str
+    origin_ref: str | None = None
+    container_sha256: str | None = None
+    title: str | None = None
+    url: str | None = None
+    source: str | None = None
+    published: str | None = None
+    language: str | None = None
+    meta: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def doc_key(self) -> str:
+        return sha256_hex(self.raw)
+
+
+@dataclass
+class Problem:
+    """One verification failure; ``where`` names the row or link."""
+
+    kind: str
+    where: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.kind} at {self.where}: {self.message}"
+
+
+@dataclass
+class VerifyReport:
+    blobs_checked: int = 0
+    audit_rows: int = 0
+    rows_checked: int = 0
+    head: str = GENESIS
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    def as_dict(self) -> dict[str, Any]:
+        d = asdict(self)
+        d["ok"] = self.ok
+        d["first_problem"] = str(self.problems[0]) if self.problems else None
+        return d
+
+
+class Store:
+    """An open strikewatch database. Use as a context manager or call close()."""
+
+    def __init__(self, path: str | os.PathLike[str], *, actor: str | None = None) -> None:
+        self.path = Path(path)
+        self.actor = actor or default_actor()
+        try:
+            if self.path.parent and not self.path.parent.exists():
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+            self.conn = sqlite3.connect(
+                str(self.path), isolation_level=None, timeout=60.0, check_same_thread=False
+            )
+            self.conn.execute("PRAGMA journal_mode=WAL")
+            self.conn.execute("PRAGMA synchronous=FULL")
+            self.conn.execute("PRAGMA foreign_keys=ON")
+            self.conn.execute("PRAGMA busy_timeout=60000")
+            migrate(self.conn)
+        except sqlite3.Error as exc:
+            raise StoreError(f"cannot open database {self.path}: {exc}") from exc
+        self._depth = 0
+
+    # -- plumbing -----------------------------------------------------------
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def __enter__(self) -> "Store":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """A write transaction; nested uses join the outer one."""
+        if self._depth:
+            self._depth += 1
+            try:
+                yield self.conn
+            finally:
+                self._depth -= 1
+            return
+        try:
+            self.conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.Error as exc:
+            raise StoreError(f"cannot start a write on {self.path}: {exc}") from exc
+        self._depth = 1
+        try:
+            yield self.conn
+        except BaseException:
+            self._depth = 0
+            self.conn.execute("ROLLBACK")
+            raise
+        else:
+            self._depth = 0
+            try:
+                self.conn.execute("COMMIT")
+            except sqlite3.Error as exc:
+                self.conn.execute("ROLLBACK")
+                raise StoreError(f"commit failed on {self.path}: {exc}") from exc
+
+    def _row_digest(self, table: str, key: Any) -> str | None:
+        cur = self.conn.execute(f"SELECT * FROM {table} WHERE {AUDITED[table]} = ?", (key,))
+        row = cur.fetchone()
+        if row is None:
+            return None
+        return row_digest([c[0] for c in cur.description], row)
+
+    def _audit(self, action: str, entity: str, entity_id: Any, payload: dict[str, Any]) -> None:
+        last = self.conn.execute(
+            "SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1"
+        ).fetchone()
+        seq, prev = (last[0] + 1, last[1]) if last else (1, GENESIS)
+        ts = utcnow()
+        body = canonical_json(payload)
+        digest = chain_hash(prev, seq, ts, self.actor, action, entity, str(entity_id), body)
+        self.conn.execute(
+            "INSERT INTO audit_log (seq, ts, actor, action, entity, entity_id, payload, prev_hash, hash)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (seq, ts, self.actor, action, entity, str(entity_id), body, prev, digest),
+        )
+
+    def _write(
+        self, table: str, values: dict[str, Any], *, action: str = "insert",
+        note: dict[str, Any] | None = None,
+    ) -> Any:
+        """Insert or update one row and record it in the audit chain."""
+        keycol = AUDITED[table]
+        cols = list(values)
+        with self.transaction():
+            if action == "insert":
+                cur = self.conn.execute(
+                    f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",
+                    [values[c] for c in cols],
+                )
+                key = values.get(keycol, cur.lastrowid)
+            elif action == "update":
+                key = values[keycol]
+                sets = [c for c in cols if c != keycol]
+                self.conn.execute(
+                    f"UPDATE {table} SET {', '.join(f'{c} = ?' for c in sets)} WHERE {keycol} = ?",
+                    [values[c] for c in sets] + [key],
+                )
+            else:  # pragma: no cover - programming error
+                raise ValueError(action)
+            payload = {"digest": self._row_digest(table, key)}
+            if note:
+                payload.update(note)
+            self._audit(action, table, key, payload)
+        return key
+
+    # -- archive ------------------------------------------------------------
+
+    def put_blob(self, data: bytes) -> str:
+        """Archive raw bytes under their SHA-256 (idempotent); returns the digest."""
+        sha = sha256_hex(data)
+        with self.transaction():
+            if not self.conn.execute("SELECT 1 FROM blobs WHERE sha256 = ?", (sha,)).fetchone():
+                self._write(
+                    "blobs",
+                    {"sha256": sha, "size": len(data), "data": data, "created_at": utcnow()},
+                )
+        return sha
+
+    def has_blob(self, sha: str) -> bool:
+        return self.conn.execute("SELECT 1 FROM blobs WHERE sha256 = ?", (sha,)).fetchone() is not None
+
+    def get_blob(self, sha: str) -> bytes:
+        """The archived bytes, re-hashed: a mismatch is an error, never returned."""
+        row = self.conn.execute("SELECT data FROM blobs WHERE sha256 = ?", (sha,)).fetchone()
+        if row is None:
+            raise StrikewatchError(f"no archived bytes with SHA-256 {sha}", code="not_found")
+        data = bytes(row[0])
+        if sha256_hex(data) != sha:
+            raise IntegrityError(f"archived bytes {sha} fail their SHA-256 check")
+        return data
+
+    # -- documents ----------------------------------------------------------
+
+    def has_document(self, doc_key: str) -> bool:
+        return self.conn.execute(
+            "SELECT 1 FROM documents WHERE doc_key = ?", (doc_key,)
+        ).fetchone() is not None
+
+    def add_document(self, doc: NewDocument) -> tuple[int, bool]:
+        """Archive and store one document; (id, added). Same bytes twice: not added."""
+        key = doc.doc_key
+        with self.transaction():
+            row = self.conn.execute("SELECT id FROM documents WHERE doc_key = ?", (key,)).fetchone()
+            if row:
+                return row[0], False
+            raw_sha = self.put_blob(doc.raw)
+            new_id = self._write(
+                "documents",
+                {
+                    "doc_key": key, "source_id": doc.source_id, "raw_sha256": raw_sha,
+                    "container_sha256": doc.container_sha256, "origin": doc.origin,
+                    "origin_ref": doc.origin_ref, "media_type": doc.media_type,
+                    "title": doc.title, "url": doc.url, "source": doc.source,
+                    "published": doc.published, "language": doc.language, "text": doc.text,
+                    "meta": canonical_json(doc.meta), "ingested_at": utcnow(),
+                },
+            )
+        return new_id, True
+
+    _DOC_COLS = (
+        "id, doc_key, source_id, raw_sha256, container_sha256, origin, origin_ref, media_type,"
+        " title, url, source, published, language, text, meta, ingested_at"
+    )
+
+    def _doc(self, row: tuple[Any, ...]) -> StoredDocument:
+        values = list(row)
+        values[14] = json.loads(values[14] or "{}")
+        return StoredDocument(*values)
+
+    def get_document(self, ref: str | int) -> StoredDocument:
+        """By numeric id, content key (full or a prefix of 8+), or source id."""
+        cols = self._DOC_COLS
+        row = None
+        if isinstance(ref, int) or (isinstance(ref, str) and ref.isdigit()):
+            row = self.conn.execute(f"SELECT {cols} FROM documents WHERE id = ?", (int(ref),)).fetchone()
+        if row is None and isinstance(ref, str):
+            row = self.conn.execute(
+                f"SELECT {cols} FROM documents WHERE source_id = ? ORDER BY id LIMIT 1", (ref,)
+            ).fetchone()
+            if row is None and len(ref) >= 8 and all(c in "0123456789abcdef" for c in ref.lower()):
+                rows = self.conn.execute(
+                    f"SELECT {cols} FROM documents WHERE doc_key >= ? AND doc_key < ? LIMIT 2",
+                    (ref.lower(), ref.lower() + "g"),
+                ).fetchall()
+                if len(rows) == 1:
+                    row = rows[0]
+        if row is None:
+            raise StrikewatchError(f"no document {ref!r}", code="not_found")
+        return self._doc(row)
+
+    def list_documents(
+        self, *, search: str | None = None, language: str | None = None,
+        limit: int = 50, offset: int = 0,
+    ) -> list[StoredDocument]:
+        """Newest first; ``search`` is a full-text query over title and text."""
+        where, args = [], []
+        cols = ", ".join(f"d.{c.strip()}" for c in self._DOC_COLS.split(","))
+        sql = f"SELECT {cols} FROM documents d"
+        if search:
+            sql += " JOIN documents_fts f ON f.rowid = d.id"
+            where.append("documents_fts MATCH ?")
+            args.append(fts_query(search))
+        if language:
+            where.append("d.language = ?")
+            args.append(language)
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        sql += " ORDER BY d.id DESC LIMIT ? OFFSET ?"
+        args += [limit, offset]
+        try:
+            return [self._doc(r) for r in self.conn.execute(sql, args)]
+        except sqlite3.OperationalError as exc:
+            raise StrikewatchError(f"bad search {search!r}: {exc}", code="usage") from exc
+
+    # -- quarantine ---------------------------------------------------------
+
+    def quarantine(
+        self, *, source_id: str, raw: bytes | None, origin: str, code: str, reason: str
+    ) -> bool:
+        """Keep a failed input's bytes and why it failed; False if already kept."""
+        with self.transaction():
+            raw_sha = self.put_blob(raw) if raw is not None else None
+            qkey = sha256_hex(canonical_json([source_id, raw_sha, code]).encode())
+            if self.conn.execute("SELECT 1 FROM quarantine WHERE qkey = ?", (qkey,)).fetchone():
+                return False
+            self._write(
+                "quarantine",
+                {"qkey": qkey, "source_id": source_id, "raw_sha256": raw_sha, "origin": origin,
+                 "code": code, "reason": reason[:2000], "created_at": utcnow()},
+            )
+        return True
+
+    def list_quarantine(self, limit: int = 100) -> list[dict[str, Any]]:
+        cur = self.conn.execute(
+            "SELECT id, source_id, raw_sha256, origin, code, reason, created_at"
+            " FROM quarantine ORDER BY id DESC LIMIT ?", (limit,),
+        )
+        names = [c[0] for c in cur.description]
+        return [dict(zip(names, r)) for r in cur]
+
+    # -- feeds (watch state) ------------------------------------------------
+
+    def feed_state(self, url: str) -> dict[str, Any] | None:
+        cur = self.conn.execute("SELECT * FROM feeds WHERE url = ?", (url,))
+        row = cur.fetchone()
+        return dict(zip([c[0] for c in cur.description], row)) if row else None
+
+    def save_feed_state(self, url: str, **values: Any) -> None:
+        with self.transaction():
+            exists = self.feed_state(url) is not None
+            self._write("feeds", {"url": url, **values}, action="update" if exists else "insert")
+
+    # -- overview -----------------------------------------------------------
+
+    def status(self) -> dict[str, Any]:
+        one = lambda sql: self.conn.execute(sql).fetchone()[0]  # noqa: E731
+        langs = dict(self.conn.execute(
+            "SELECT coalesce(language, 'unknown'), count(*) FROM documents GROUP BY 1 ORDER BY 2 DESC"
+        ).fetchall())
+        return {
+            "documents": one("SELECT count(*) FROM documents"),
+            "reports": one("SELECT count(*) FROM reports"),
+            "incidents": one("SELECT count(*) FROM incidents"),
+            "quarantined": one("SELECT count(*) FROM quarantine"),
+            "archived_bytes": one("SELECT coalesce(sum(size), 0) FROM blobs"),
+            "audit_entries": one("SELECT count(*) FROM audit_log"),
+            "languages": langs,
+            "database": str(self.path),
+        }
+
+    # -- verification -------------------------------------------------------
+
+    def verify(self, *, expect_head: str | None = None) -> VerifyReport:
+        """Re-hash the archive, walk the audit chain, and match every row to it."""
+        rep = VerifyReport()
+        # 1. the archive
+        for sha, data in self.conn.execute("SELECT sha256, data FROM blobs ORDER BY sha256"):
+            rep.blobs_checked += 1
+            if sha256_hex(bytes(data)) != sha:
+                rep.problems.append(Problem("archive", f"blob {sha}", "bytes no longer match their SHA-256"))
+        # 2. the chain
+        prev, expected_seq = GENESIS, 1
+        last_digest: dict[tuple[str, str], str | None] = {}
+        chain_ok = True
+        for seq, ts, actor, action, entity, entity_id, payload, prev_hash, hsh in self.conn.execute(
+            "SELECT seq, ts, actor, action, entity, entity_id, payload, prev_hash, hash"
+            " FROM audit_log ORDER BY seq"
+        ):
+            rep.audit_rows += 1
+            where = f"audit seq {seq}"
+            if chain_ok:
+                if seq != expected_seq:
+                    rep.problems.append(Problem(
+                        "audit", where, f"expected seq {expected_seq}: audit rows deleted or inserted"))
+                    chain_ok = False
+                elif prev_hash != prev:
+                    rep.problems.append(Problem(
+                        "audit", where,
+                        "prev_hash does not match the previous row: rows deleted, inserted or reordered"))
+                    chain_ok = False
+                elif chain_hash(prev_hash, seq, ts, actor, action, entity, entity_id, payload) != hsh:
+                    rep.problems.append(Problem("audit", where, "row content does not match its hash: edited"))
+                    chain_ok = False
+            prev, expected_seq = hsh, seq + 1
+            try:
+                digest = json.loads(payload).get("digest")
+            except (ValueError, AttributeError):
+                digest = None
+            last_digest[(entity, entity_id)] = None if action == "delete" else digest
+        rep.head = prev
+        if expect_head and expect_head != prev and not any(p.kind == "audit" for p in rep.problems):
+            rep.problems.append(Problem(
+                "audit", "head", f"chain head {prev} is not the expected {expect_head}: rows removed from the end or rewritten"))
+        # 3. every row against its last audit record
+        for table, keycol in AUDITED.items():
+            seen = set()
+            cur = self.conn.execute(f"SELECT * FROM {table} ORDER BY {keycol}")
+            names = [c[0] for c in cur.description]
+            k = names.index(keycol)
+            for row in cur:
+                rep.rows_checked += 1
+                ident = (table, str(row[k]))
+                seen.add(ident)
+                if ident not in last_digest:
+                    rep.problems.append(Problem("row", f"{table} {row[k]}", "row has no audit record: written behind strikewatch's back"))
+                elif last_digest[ident] != row_digest(names, row):
+                    rep.problems.append(Problem("row", f"{table} {row[k]}", "row differs from its audited content: edited"))
+            for (entity, entity_id), digest in last_digest.items():
+                if entity == table and digest is not None and (entity, entity_id) not in seen:
+                    rep.problems.append(Problem("row", f"{table} {entity_id}", "audited row is missing: deleted"))
+        return rep
+
+
+def fts_query(text: str) -> str:
+    """Turn free text into a safe FTS5 query: every word must match (prefixes allowed)."""
+    words = [w for w in "".join(c if c.isalnum() else " " for c in text).split() if w]
+    if not words:
+        raise StrikewatchError("empty search", code="usage")
+    return " ".join(f'"{w}"*' for w in words)

@@ -1,0 +1,78 @@
+"""Schema migrations: numbered SQL files applied once, in order, in a transaction."""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from importlib import resources
+
+from ..errors import StoreError
+from .clock import utcnow
+
+_NAME = re.compile(r"^(\d{4})_([a-z0-9_]+)\.sql$")
+
+
+def migrations() -> list[tuple[int, str, str]]:
+    """(version, name, sql) for every migration shipped with the package."""
+    found = []
+    for entry in resources.files("strikewatch.store").joinpath("migrations").iterdir():
+        m = _NAME.match(entry.name)
+        if m:
+            found.append((int(m.group(1)), m.group(2), entry.read_text(encoding="utf-8")))
+    return sorted(found)
+
+
+def current_version(conn: sqlite3.Connection) -> int:
+    conn.execute(
+        "CREATE TABLE IF NOT EXISTS schema_migrations ("
+        " version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"
+    )
+    row = conn.execute("SELECT max(version) FROM schema_migrations").fetchone()
+    return row[0] or 0
+
+
+def migrate(conn: sqlite3.Connection) -> list[int]:
+    """Bring the database up to date; returns the versions applied now."""
+    applied = []
+    have = current_version(conn)
+    shipped = migrations()
+    if shipped and have > shipped[-1][0]:
+        raise StoreError(
+            f"database schema version {have} is newer than this strikewatch "
+            f"({shipped[-1][0]}); upgrade strikewatch"
+        )
+    for version, name, sql in shipped:
+        if version <= have:
+            continue
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+            # executescript would commit implicitly; run statement by statement.
+            for statement in _split_sql(sql):
+                conn.execute(statement)
+            conn.execute(
+                "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)",
+                (version, name, utcnow()),
+            )
+            conn.execute("COMMIT")
+        except sqlite3.Error as exc:
+            conn.execute("ROLLBACK")
+            raise StoreError(f"migration {version:04d}_{name} failed: {exc}") from exc
+        applied.append(version)
+    return applied
+
+
+def _split_sql(sql: str) -> list[str]:
+    """Split a migration into statements, keeping trigger bodies whole."""
+    statements, buf = [], []
+    for line in sql.splitlines():
+        stripped = line.strip()
+        if not buf and (not stripped or stripped.startswith("--")):
+            continue
+        buf.append(line)
+        candidate = "\n".join(buf)
+        if stripped.endswith(";") and sqlite3.complete_statement(candidate):
+            statements.append(candidate)
+            buf = []
+    if "".join(buf).strip():
+        statements.append("\n".join(buf))
+    return statements

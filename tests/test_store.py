@@ -1,0 +1,191 @@
+"""The store: archive, documents, quarantine, and the audit chain catching tampering."""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+
+import pytest
+
+from strikewatch.errors import IntegrityError, StrikewatchError
+from strikewatch.store import NewDocument, Store, sha256_hex
+
+
+def doc(n: int, text: str | None = None) -> NewDocument:
+    body = text or f"Report {n}: shelling hit the market in the town centre."
+    return NewDocument(source_id=f"doc-{n}", raw=body.encode(), origin="jsonl",
+                       media_type="text/plain", text=body, title=f"Report {n}", language="en")
+
+
+@pytest.fixture()
+def store(tmp_path):
+    with Store(tmp_path / "sw.db", actor="test:alice") as s:
+        for n in range(5):
+            s.add_document(doc(n))
+        s.quarantine(source_id="bad-1", raw=b"{not json", origin="jsonl", code="bad_json", reason="invalid JSON")
+        yield s
+
+
+def raw_conn(store: Store) -> sqlite3.Connection:
+    """A second connection that writes behind strikewatch's back."""
+    return sqlite3.connect(store.path, isolation_level=None)
+
+
+def test_pragmas_and_schema(store):
+    assert store.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert store.conn.execute("PRAGMA synchronous").fetchone()[0] == 2  # FULL
+    tables = {r[0] for r in store.conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    assert {"documents", "reports", "incidents", "figures", "reviews", "quarantine",
+            "audit_log", "blobs", "schema_migrations"} <= tables
+    assert store.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+
+def test_reopen_does_not_remigrate(tmp_path):
+    Store(tmp_path / "a.db").close()
+    with Store(tmp_path / "a.db") as s:
+        assert s.conn.execute("SELECT count(*) FROM schema_migrations").fetchone()[0] == 1
+
+
+def test_same_bytes_twice_changes_nothing(store):
+    before = store.status()
+    doc_id, added = store.add_document(doc(1))
+    assert not added and doc_id == 2
+    assert store.status() == before
+
+
+def test_archive_is_content_addressed_and_verified_on_read(store):
+    d = store.get_document("doc-3")
+    assert d.raw_sha256 == sha256_hex(d.text.encode())
+    assert store.get_blob(d.raw_sha256) == d.text.encode()
+    raw_conn(store).execute("UPDATE blobs SET data = ? WHERE sha256 = ?", (b"forged", d.raw_sha256))
+    with pytest.raises(IntegrityError) as err:
+        store.get_blob(d.raw_sha256)
+    assert err.value.code == "archive_mismatch"
+
+
+def test_lookup_by_id_source_and_key_prefix(store):
+    d = store.get_document("doc-2")
+    assert store.get_document(d.id).source_id == "doc-2"
+    assert store.get_document(d.doc_key[:12]).id == d.id
+    with pytest.raises(StrikewatchError) as err:
+        store.get_document("nope")
+    assert err.value.code == "not_found"
+
+
+def test_search_and_filters(store):
+    store.add_document(doc(9, "Barrel bombs fell on the hospital in Kafr Nabl."))
+    assert [d.source_id for d in store.list_documents(search="hospital")] == ["doc-9"]
+    assert [d.source_id for d in store.list_documents(search="barr hosp")] == ["doc-9"]
+    assert store.list_documents(search="nothing-like-this") == []
+    # FTS syntax in user input is neutralised, never an error or an injection
+    assert store.list_documents(search='hospital" OR text:"market') == []
+    assert len(store.list_documents(language="en")) == 6
+
+
+def test_quarantine_keeps_bytes_and_is_idempotent(store):
+    rows = store.list_quarantine()
+    assert rows[0]["code"] == "bad_json"
+    assert store.get_blob(rows[0]["raw_sha256"]) == b"{not json"
+    assert store.quarantine(source_id="bad-1", raw=b"{not json", origin="jsonl", code="bad_json", reason="again") is False
+    assert store.status()["quarantined"] == 1
+
+
+def test_clean_store_verifies(store):
+    report = store.verify()
+    assert report.ok, report.problems
+    assert report.blobs_checked == 6 and report.audit_rows == 12
+
+
+def first_problem(store: Store) -> str:
+    report = store.verify()
+    assert not report.ok
+    return str(report.problems[0])
+
+
+def test_verify_catches_edited_document_row(store):
+    raw_conn(store).execute("UPDATE documents SET text = 'nothing happened' WHERE source_id = 'doc-2'")
+    assert "documents 3" in first_problem(store) and "edited" in first_problem(store)
+
+
+def test_verify_catches_deleted_and_inserted_document_rows(store, tmp_path):
+    c = raw_conn(store)
+    c.execute("DELETE FROM documents WHERE source_id = 'doc-4'")
+    assert "documents 5" in first_problem(store) and "deleted" in first_problem(store)
+    c.execute(
+        "INSERT INTO documents (doc_key, source_id, raw_sha256, origin, media_type, text, ingested_at)"
+        " SELECT 'k', 'forged', raw_sha256, origin, media_type, 'forged', ingested_at FROM documents LIMIT 1")
+    problems = [str(p) for p in store.verify().problems]
+    assert any("no audit record" in p for p in problems)
+
+
+def test_verify_catches_edited_audit_row(store):
+    raw_conn(store).execute("UPDATE audit_log SET actor = 'test:mallory' WHERE seq = 4")
+    assert first_problem(store).startswith("audit at audit seq 4")
+
+
+def test_verify_catches_deleted_audit_row(store):
+    raw_conn(store).execute("DELETE FROM audit_log WHERE seq = 3")
+    assert "audit seq 4" in first_problem(store)
+
+
+def test_verify_catches_inserted_audit_row(store):
+    c = raw_conn(store)
+    c.execute("UPDATE audit_log SET seq = seq + 1000 WHERE seq >= 5")  # make room for a forged row
+    c.execute("UPDATE audit_log SET seq = seq - 999 WHERE seq >= 1000")
+    c.execute("INSERT INTO audit_log SELECT 5, ts, actor, action, entity, entity_id, payload, prev_hash, hash"
+              " FROM audit_log WHERE seq = 4")
+    assert "audit seq 5" in first_problem(store)
+
+
+def test_verify_catches_reordered_audit_rows(store):
+    c = raw_conn(store)
+    c.execute("UPDATE audit_log SET seq = -1 WHERE seq = 2")
+    c.execute("UPDATE audit_log SET seq = 2 WHERE seq = 3")
+    c.execute("UPDATE audit_log SET seq = 3 WHERE seq = -1")
+    assert "audit seq 2" in first_problem(store)
+
+
+def test_verify_catches_edited_blob(store):
+    d = store.get_document("doc-0")
+    raw_conn(store).execute("UPDATE blobs SET data = ? WHERE sha256 = ?", (b"x", d.raw_sha256))
+    assert first_problem(store).startswith(f"archive at blob {d.raw_sha256}")
+
+
+def test_expect_head_catches_truncation(store):
+    head = store.verify().head
+    store.add_document(doc(7))
+    assert store.verify(expect_head=store.verify().head).ok
+    c = raw_conn(store)
+    c.execute("DELETE FROM documents WHERE source_id = 'doc-7'")
+    c.execute("DELETE FROM blobs WHERE sha256 = ?", (sha256_hex(doc(7).raw),))
+    c.execute("DELETE FROM audit_log WHERE seq > 12")
+    assert store.verify().ok  # cut from the end, consistently: only an anchor can tell
+    assert store.verify(expect_head=head).ok
+    new_head = "f" * 64
+    assert "head" in str(store.verify(expect_head=new_head).problems[0])
+
+
+def test_concurrent_writers_keep_one_chain(tmp_path):
+    path = tmp_path / "c.db"
+    Store(path).close()
+    errors = []
+
+    def writer(w: int) -> None:
+        try:
+            with Store(path, actor=f"test:w{w}") as s:
+                for n in range(25):
+                    s.add_document(doc(w * 1000 + n))
+        except Exception as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=writer, args=(w,)) for w in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors
+    with Store(path) as s:
+        assert s.status()["documents"] == 100
+        report = s.verify()
+        assert report.ok, report.problems
+        assert report.audit_rows == 200
