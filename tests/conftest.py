@@ -1,0 +1,48 @@
+"""Shared fixtures: run the CLI in-process, and locate the sample corpus."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from strikewatch.cli import main
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLES = ROOT / "samples"
+
+
+@dataclass
+class Result:
+    code: int
+    out: str
+    err: str
+
+    def json(self) -> Any:
+        return json.loads(self.out)
+
+
+@pytest.fixture()
+def db(tmp_path: Path) -> Path:
+    return tmp_path / "strikewatch.db"
+
+
+@pytest.fixture()
+def sw(db: Path, capsys: pytest.CaptureFixture[str]):
+    """Run `strikewatch --db <tmp> ARGS…` in-process; returns a Result."""
+
+    def run(*args: str, use_db: bool = True) -> Result:
+        argv = (["--db", str(db)] if use_db else []) + [str(a) for a in args]
+        capsys.readouterr()
+        code = 0
+        try:
+            main(argv)
+        except SystemExit as exc:
+            code = exc.code if isinstance(exc.code, int) else 1
+        captured = capsys.readouterr()
+        return Result(code, captured.out, captured.err)
+
+    return run
