@@ -46,3 +46,20 @@ def sw(db: Path, capsys: pytest.CaptureFixture[str]):
         return Result(code, captured.out, captured.err)
 
     return run
+
+
+@pytest.fixture()
+def loopback_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Fail any attempt to connect off loopback or to resolve a real name."""
+    from .loopback import guard_loopback
+
+    guard_loopback(monkeypatch)
+
+
+@pytest.fixture()
+def recorder():
+    """The forbidden target on 127.0.0.1: it must never see a request."""
+    from .loopback import forbidden_recorder
+
+    with forbidden_recorder() as srv:
+        yield srv

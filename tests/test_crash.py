@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import random
+import re
 import signal
 import subprocess
 import sys
@@ -63,9 +64,9 @@ def test_sigkill_during_ingest_loses_nothing(tmp_path):
             kills += 1
         out, _ = proc.communicate()
         for line in out.decode().splitlines():
-            status, _, rest = line.partition(" ")
-            if status == "added":
-                acknowledged.add(rest.split(" ", 1)[0])
+            acked = re.fullmatch(r"added (\S+)", line)  # not the closing summary line
+            if acked:
+                acknowledged.add(acked.group(1))
         stored = check_database(db)
         lost = acknowledged - stored
         assert not lost, f"acknowledged but lost after kill {kills}: {sorted(lost)[:5]}"

@@ -16,12 +16,12 @@ import json
 import os
 import sys
 from dataclasses import dataclass, field
-from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
 
 from ..config import IngestSettings
 from ..errors import InputError, StrikewatchError, TooLarge
+from ..model import Document
 from ..store import NewDocument, Store, sha256_hex
 from ..store.audit import canonical_json
 from .feeds import FeedItem, parse_feed
@@ -36,10 +36,6 @@ JSON_SUFFIXES = {".json"}
 JSONL_SUFFIXES = {".jsonl", ".ndjson"}
 FEED_SUFFIXES = {".rss", ".atom", ".xml"}
 SUPPORTED = TEXT_SUFFIXES | HTML_SUFFIXES | JSON_SUFFIXES | JSONL_SUFFIXES | FEED_SUFFIXES
-
-#: input fields with a column of their own; the rest is kept in meta["extra"]
-KNOWN_FIELDS = {"id", "text", "published", "title", "url", "language", "source", "format"}
-
 
 @dataclass
 class Outcome:
@@ -102,23 +98,6 @@ def expand_targets(refs: Iterable[str], *, feeds: bool = False) -> list[Target]:
         else:
             out.append(Target("feed" if feeds else "file", ref))
     return out
-
-
-def normalise_published(value: Any) -> str | None:
-    """Keep an ISO date or datetime as given; anything else is not a date."""
-    if value is None or value == "":
-        return None
-    if not isinstance(value, str):
-        raise InputError(f"`published` must be an ISO date string, not {type(value).__name__}")
-    text = value.strip()
-    try:
-        if len(text) == 10:
-            date.fromisoformat(text)
-        else:
-            datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError:
-        raise InputError(f"`published` is not an ISO date or datetime: {text[:40]!r}") from None
-    return text
 
 
 class Ingester:
@@ -248,7 +227,8 @@ class Ingester:
         try:
             value = json.loads(to_text(raw))
         except (ValueError, RecursionError) as exc:
-            self._guarded(path, raw, "json", lambda: _raise(InputError(f"invalid JSON: {exc}", code="bad_json")))
+            error = InputError(f"invalid JSON: {exc}", code="bad_json")
+            self._guarded(path, raw, "json", lambda: _raise(error))
             return
         if isinstance(value, list):
             for i, item in enumerate(value):
@@ -356,43 +336,30 @@ class Ingester:
 
     def _record_document(self, obj: dict[str, Any], raw: bytes, *, origin: str, origin_ref: str,
                          fallback_id: str | None, where: str) -> NewDocument:
-        """A document in the interchange input shape (spec §1)."""
-        ident = obj.get("id")
-        if ident is None or ident == "":
-            if fallback_id is None:
-                raise InputError(f"{where}: a JSON Lines document needs an `id`", code="missing_field")
-            ident = fallback_id
-        elif isinstance(ident, bool) or not isinstance(ident, (str, int)):
-            raise InputError(f"{where}: `id` must be a string", code="bad_field")
-        text = obj.get("text")
-        if text is None:
-            raise InputError(f"{where}: `text` is required", code="missing_field")
-        if not isinstance(text, str):
-            raise InputError(f"{where}: `text` must be a string", code="bad_field")
-        optional: dict[str, str | None] = {}
-        for key in ("title", "url", "source"):
-            value = obj.get(key)
-            if value is not None and not isinstance(value, str):
-                raise InputError(f"{where}: `{key}` must be a string", code="bad_field")
-            optional[key] = _clean_field(value)
-        published = normalise_published(obj.get("published"))
-        extra = {k: v for k, v in obj.items() if k not in KNOWN_FIELDS}
-        fmt = obj.get("format")
-        if fmt == "html":
-            page = html_to_text(text, url=optional["url"])
-            body, media = page.text, "text/html"
-            optional["title"] = optional["title"] or page.title
-        elif fmt in (None, "text", "plain"):
-            body, media = to_text(text.encode("utf-8", "surrogatepass")), "text/plain"
+        """A document in the interchange input shape (spec §1), validated by the model."""
+        if fallback_id is not None and obj.get("id") in (None, ""):
+            obj = {**obj, "id": fallback_id}
+        try:
+            given = Document.from_dict(obj)
+        except InputError as exc:
+            raise InputError(f"{where}: {exc.message}", code=exc.code) from None
+        title = _clean_field(given.title)
+        if given.is_html:
+            page = html_to_text(given.text, url=given.url)
+            body, media, title = page.text, "text/html", title or page.title
+        elif given.format in (None, "text", "plain"):
+            body, media = to_text(given.text.encode("utf-8", "surrogatepass")), "text/plain"
         else:
-            raise InputError(f"{where}: unknown `format` {fmt!r} (use \"html\" or leave it out)", code="bad_field")
+            raise InputError(f"{where}: unknown `format` {given.format!r} (use \"html\" or leave it out)",
+                             code="bad_field")
         doc = NewDocument(
-            source_id=str(ident), raw=raw, origin=origin, media_type=media, text=body,
-            origin_ref=origin_ref, published=published, **optional,
+            source_id=given.id, raw=raw, origin=origin, media_type=media, text=body,
+            origin_ref=origin_ref, published=given.published, title=title,
+            url=_clean_field(given.url), source=_clean_field(given.source),
         )
-        if extra:
-            doc.meta["extra"] = extra
-        return self._finish(doc, obj.get("language"))
+        if given.extra:
+            doc.meta["extra"] = given.extra
+        return self._finish(doc, given.language)
 
     def _feed_document(self, item: FeedItem, raw: bytes, source_id: str, feed_ref: str, feed_sha: str) -> NewDocument:
         body = item.content or item.summary or ""
@@ -434,8 +401,8 @@ def _require_object(value: Any) -> dict[str, Any]:
 
 
 def _obj_id(value: Any) -> str | None:
-    if isinstance(value, dict) and isinstance(value.get("id"), (str, int)) and not isinstance(value.get("id"), bool):
-        return str(value["id"]) or None
+    if isinstance(value, dict) and isinstance(value.get("id"), str):
+        return value["id"] or None
     return None
 
 
