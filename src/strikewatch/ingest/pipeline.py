@@ -28,7 +28,7 @@ from .feeds import FeedItem, parse_feed
 from .html import html_to_text
 from .lang import detect_language
 from .net import FetchPolicy, FetchResult, fetch
-from .text import to_text
+from .text import clean_text, to_text
 
 TEXT_SUFFIXES = {".txt", ".text"}
 HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
@@ -348,7 +348,7 @@ class Ingester:
             page = html_to_text(given.text, url=given.url)
             body, media, title = page.text, "text/html", title or page.title
         elif given.format in (None, "text", "plain"):
-            body, media = to_text(given.text.encode("utf-8", "surrogatepass")), "text/plain"
+            body, media = clean_text(given.text), "text/plain"
         else:
             raise InputError(f"{where}: unknown `format` {given.format!r} (use \"html\" or leave it out)",
                              code="bad_field")
@@ -366,7 +366,7 @@ class Ingester:
         if "<" in body:
             text = html_to_text(body, url=item.link).text
         else:
-            text = to_text(body.encode("utf-8", "surrogatepass"))
+            text = clean_text(body)
         doc = NewDocument(
             source_id=source_id, raw=raw, origin="feed", media_type="text/html" if "<" in body else "text/plain",
             text=text, origin_ref=feed_ref, container_sha256=feed_sha, title=_clean_field(item.title),
@@ -382,7 +382,7 @@ def _raise(exc: Exception) -> Any:
 def _clean_field(value: str | None) -> str | None:
     if value is None:
         return None
-    cleaned = to_text(value.encode("utf-8", "surrogatepass")).strip()
+    cleaned = clean_text(value).strip()
     return cleaned or None
 
 
