@@ -292,3 +292,15 @@ def test_billion_laughs_feed_is_refused_fast(sw, tmp_path):
     result = sw("ingest", "--json", "--feed", folder / "nested" / "deeper" / "laughs.rss")
     assert time.perf_counter() - start < 1.0
     assert result.json()["quarantine"][0]["code"] == "feed_rejected"
+
+
+def test_progress_counts_every_byte_of_file_input(db, tmp_path):
+    from strikewatch.ingest.pipeline import Ingester, expand_targets, total_bytes
+
+    targets = expand_targets([str(SAMPLES / "corpus"), str(SAMPLES / "txt"), str(tmp_path / "missing.txt")])
+    seen: list[int] = []
+    with Store(db) as store:
+        summary = Ingester(store).run(targets, progress=seen.append)
+    assert len(seen) > 30  # line by line inside the JSON Lines file
+    assert sum(seen) == total_bytes(targets) > 0
+    assert summary.quarantined == 1  # the missing file: unreadable, recorded, batch went on

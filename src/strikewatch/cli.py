@@ -120,15 +120,15 @@ def ingest(ctx: Context, inputs: tuple[str, ...], feed: bool, max_bytes: int | N
     URLs, feeds (--feed), or '-' for standard input. The same bytes twice
     change nothing; failures are quarantined with their bytes and the batch
     goes on."""
-    from .ingest.pipeline import Ingester, expand_targets
+    from .ingest.pipeline import Ingester, expand_targets, total_bytes
 
     targets = expand_targets(inputs, feeds=feed)
     with ctx.store() as store:
         ingester = Ingester(store, _settings(max_bytes, allow_network), on_outcome=_outcome_printer(verbose))
         show_bar = not verbose and sys.stderr.isatty()
-        with click.progressbar(length=len(targets), label="ingesting", file=sys.stderr,
-                               show_pos=True, hidden=not show_bar) as bar:
-            summary = ingester.run(targets, progress=lambda _t: bar.update(1))
+        with click.progressbar(length=max(1, total_bytes(targets)), label="ingesting", file=sys.stderr,
+                               hidden=not show_bar) as bar:
+            summary = ingester.run(targets, progress=bar.update)
     _print_summary(summary, as_json)
 
 
