@@ -1,0 +1,104 @@
+"""What the extractors find: typed mentions with their spans into the text.
+
+Every extractor returns a list of these; the pipeline combines them into
+REPORTs. Spans are character offsets into ``TextDoc.text``, end exclusive.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ..model import Location
+
+
+@dataclass(slots=True)
+class Mention:
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(slots=True)
+class NumberMention(Mention):
+    """A count as written: "at least 23", "twenty-three", "12 to 17", "dozens"."""
+
+    low: int | None
+    high: int | None
+    qualifier: str  # vocab.FIGURE_QUALIFIERS: exact, at_least, more_than, up_to, about, range, vague
+
+
+@dataclass(slots=True)
+class DateMention(Mention):
+    """A resolved date expression: ISO start/end dates and their precision."""
+
+    start_date: str
+    end_date: str
+    precision: str  # day | week | month | year
+    relative: bool = False  # resolved against `published`
+
+
+@dataclass(slots=True)
+class PlaceMention(Mention):
+    """A place named in the text, resolved against the gazetteer."""
+
+    location: Location
+    score: float = 1.0
+    role: str = "place"  # place | site (a named facility) | origin (e.g. an air base aircraft came from)
+
+
+@dataclass(slots=True)
+class SourceMention(Mention):
+    """Who is giving information: "according to X", "X said", "X told AFP"."""
+
+    name: str
+    kind: str = "said"  # according_to | said | told | reported | claimed
+
+
+@dataclass(slots=True)
+class FigureMention(Mention):
+    """A casualty figure: measure, group, counts, qualifier, and who gave it."""
+
+    measure: str  # killed | injured | missing
+    group: str  # all | civilians | children | women | medical_staff | combatants
+    low: int | None
+    high: int | None
+    qualifier: str
+    source: str | None = None
+    other_event: bool = False  # about another event or a cumulative toll: not this incident's
+
+
+@dataclass(slots=True)
+class EventMention(Mention):
+    """A cue for how harm was done, mapped to a canonical event type."""
+
+    event_type: str
+    weight: float = 1.0
+
+
+@dataclass(slots=True)
+class WeaponMention(Mention):
+    weapon: str  # canonical weapon name, e.g. "barrel bomb"
+    event_type: str | None = None  # the event type the weapon implies, if any
+
+
+@dataclass(slots=True)
+class AircraftMention(Mention):
+    aircraft: str  # canonical type, e.g. "Su-24", "helicopter", "drone"
+    kind: str = "fixed_wing"  # fixed_wing | helicopter | drone
+    operators: list[str] = field(default_factory=list)  # actors known to fly it
+
+
+@dataclass(slots=True)
+class TargetMention(Mention):
+    type: str  # vocab.TARGET_TYPES
+    name: str | None = None
+    protected: bool = False
+
+
+@dataclass(slots=True)
+class ActorMention(Mention):
+    """An actor named as perpetrator, claimant, denier or confirmer."""
+
+    actor: str  # canonical actor label
+    role: str  # alleged | claimed | denied | confirmed
+    by: str | None = None  # who says so
