@@ -41,9 +41,12 @@ def test_pragmas_and_schema(store):
 
 
 def test_reopen_does_not_remigrate(tmp_path):
+    from strikewatch.store.schema import migrations
+
     Store(tmp_path / "a.db").close()
     with Store(tmp_path / "a.db") as s:
-        assert s.conn.execute("SELECT count(*) FROM schema_migrations").fetchone()[0] == 1
+        applied = [r[0] for r in s.conn.execute("SELECT version FROM schema_migrations ORDER BY version")]
+        assert applied == [v for v, _, _ in migrations()]
 
 
 def test_same_bytes_twice_changes_nothing(store):

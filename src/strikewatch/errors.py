@@ -34,6 +34,7 @@ CODES: dict[str, str] = {
     "archive_mismatch": "Archived raw bytes no longer match their SHA-256.",
     "db_error": "The database could not be opened or written.",
     "verify_failed": "The archive or the audit chain failed verification.",
+    "unsupported_language": "The document was read, but no extractor exists for its language yet.",
 }
 
 

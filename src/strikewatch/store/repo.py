@@ -33,6 +33,7 @@ AUDITED: dict[str, str] = {
     "reviews": "id",
     "quarantine": "id",
     "feeds": "url",
+    "extractions": "id",
 }
 
 
@@ -362,6 +363,57 @@ class Store:
             return [self._doc(r) for r in self.conn.execute(sql, args)]
         except sqlite3.OperationalError as exc:
             raise StrikewatchError(f"bad search {search!r}: {exc}", code="usage") from exc
+
+    # -- extraction results -------------------------------------------------
+
+    def has_extraction(self, document_id: int, extractor: str) -> bool:
+        return self.conn.execute(
+            "SELECT 1 FROM extractions WHERE document_id = ? AND extractor = ?", (document_id, extractor)
+        ).fetchone() is not None
+
+    def save_extraction(
+        self, document_id: int, extractor: str, *, language: str | None,
+        reports: list[dict[str, Any]], errors: list[dict[str, Any]],
+    ) -> bool:
+        """Store one document's reports and their figures, with provenance; False if
+        this extractor version already did this document (results are immutable)."""
+        with self.transaction():
+            if self.has_extraction(document_id, extractor):
+                return False
+            now = utcnow()
+            self._write("extractions", {
+                "document_id": document_id, "extractor": extractor, "language": language,
+                "reports": len(reports), "errors": canonical_json(errors), "created_at": now,
+            })
+            for ordinal, report in enumerate(reports):
+                report_id = self._write("reports", {
+                    "document_id": document_id, "ordinal": ordinal, "extractor": extractor,
+                    "data": canonical_json(report), "created_at": now,
+                })
+                for fig in report.get("figures") or []:
+                    span = fig.get("span") or [None, None]
+                    self._write("figures", {
+                        "report_id": report_id, "measure": fig.get("measure"), "grp": fig.get("group") or "all",
+                        "low": fig.get("low"), "high": fig.get("high"), "qualifier": fig.get("qualifier"),
+                        "source": fig.get("source"), "text": fig.get("text"),
+                        "span_start": span[0], "span_end": span[1],
+                    })
+        return True
+
+    def documents_to_extract(self, extractor: str, *, limit: int = 1000) -> list[StoredDocument]:
+        """Stored documents this extractor version has not seen, oldest first."""
+        cols = ", ".join(f"d.{c.strip()}" for c in self._DOC_COLS.split(","))
+        rows = self.conn.execute(
+            f"SELECT {cols} FROM documents d WHERE NOT EXISTS (SELECT 1 FROM extractions e"
+            " WHERE e.document_id = d.id AND e.extractor = ?) ORDER BY d.id LIMIT ?", (extractor, limit),
+        ).fetchall()
+        return [self._doc(r) for r in rows]
+
+    def reports_for(self, document_id: int) -> list[dict[str, Any]]:
+        rows = self.conn.execute(
+            "SELECT data FROM reports WHERE document_id = ? ORDER BY extractor, ordinal", (document_id,)
+        ).fetchall()
+        return [json.loads(r[0]) for r in rows]
 
     # -- quarantine ---------------------------------------------------------
 
