@@ -15,7 +15,7 @@ import pytest
 from strikewatch.store import Store
 
 from .conftest import SAMPLES
-from .loopback import GOOD, MapResolver, reply, serve
+from .loopback import GOOD, reply, serve
 
 SAMPLE_DIRS = [SAMPLES / d for d in ("corpus", "json", "txt", "html", "feeds")]
 

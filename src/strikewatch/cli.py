@@ -97,12 +97,19 @@ def _outcome_printer(verbose: bool):  # type: ignore[no-untyped-def]
     return show
 
 
-def _print_summary(summary: Any, as_json: bool) -> None:
+def _print_summary(summary: Any, as_json: bool, extracted: Any = None) -> None:
     if as_json:
-        _echo_json(summary.as_dict())
+        out = summary.as_dict()
+        if extracted is not None:
+            out["extracted"] = {"documents": extracted.documents, "reports": extracted.reports,
+                                "failed": extracted.failed}
+        _echo_json(out)
         return
     click.echo(f"added {summary.added}, skipped {summary.skipped} (already stored), "
                f"quarantined {summary.quarantined}")
+    if extracted is not None and extracted.documents:
+        click.echo(f"extracted {extracted.documents} documents: {extracted.reports} reports"
+                   + (f", {extracted.failed} failed (see `show`)" if extracted.failed else ""))
     for item in summary.as_dict()["quarantine"][:20]:
         click.echo(f"  quarantined {item['id']}: [{item['code']}] {item['reason']}")
     if summary.quarantined > 20:
@@ -112,9 +119,10 @@ def _print_summary(summary: Any, as_json: bool) -> None:
 @cli.command()
 @click.argument("inputs", nargs=-1, required=True)
 @click.option("--feed", is_flag=True, help="Treat each input (URL or file) as an RSS/Atom feed.")
+@click.option("--no-extract", is_flag=True, help="Only store the documents; extract later with `extract --stored`.")
 @ingest_options
 @pass_ctx
-def ingest(ctx: Context, inputs: tuple[str, ...], feed: bool, max_bytes: int | None,
+def ingest(ctx: Context, inputs: tuple[str, ...], feed: bool, no_extract: bool, max_bytes: int | None,
            allow_network: tuple[str, ...], verbose: bool, as_json: bool) -> None:
     """Ingest files (txt, html, json, jsonl, rss/atom), folders (recursively),
     URLs, feeds (--feed), or '-' for standard input. The same bytes twice
@@ -129,7 +137,17 @@ def ingest(ctx: Context, inputs: tuple[str, ...], feed: bool, max_bytes: int | N
         with click.progressbar(length=max(1, total_bytes(targets)), label="ingesting", file=sys.stderr,
                                hidden=not show_bar) as bar:
             summary = ingester.run(targets, progress=bar.update)
-    _print_summary(summary, as_json)
+        extracted = None if no_extract else _extract_stored(store, verbose)
+    _print_summary(summary, as_json, extracted)
+
+
+def _extract_stored(store: Store, verbose: bool) -> Any:
+    from .jobs import extract_stored
+
+    def show(doc: Any, n: int) -> None:
+        click.echo(f"extracted {doc.source_id}: {n} report{'s' if n != 1 else ''}")
+
+    return extract_stored(store, on_document=show if verbose else None)
 
 
 @cli.command()
@@ -164,7 +182,8 @@ def watch(ctx: Context, feeds: tuple[str, ...], list_file: str | None, interval:
             max_rounds=1 if once else max_rounds, on_poll=report,
             on_outcome=_outcome_printer(verbose),
         )
-    _print_summary(summary, as_json)
+        extracted = _extract_stored(store, verbose)
+    _print_summary(summary, as_json, extracted)
 
 
 @cli.command()
@@ -248,6 +267,94 @@ def verify(ctx: Context, expect_head: str | None, as_json: bool) -> None:
                 click.echo(f"  also: {problem}")
     if not report.ok:
         raise SystemExit(1)
+
+
+@cli.command()
+@click.argument("inputs", nargs=-1)
+@click.option("--format", "fmt", type=click.Choice(["jsonl"]), default="jsonl", show_default=True,
+              help="Output format (spec §2).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True),
+              help="Write here instead of standard output.")
+@click.option("--stored", is_flag=True, help="Extract the stored documents not yet extracted, into the database.")
+@pass_ctx
+def extract(ctx: Context, inputs: tuple[str, ...], fmt: str, output: str | None, stored: bool) -> None:
+    """Extract incident reports from documents: JSON Lines (one document a
+    line), .json, .txt or .html files, folders, or '-' for standard input.
+    Writes one JSON line per input document, in order; a bad document gets an
+    `errors` entry and the batch goes on. With --stored, works on the
+    database instead and stores the reports with their provenance."""
+    if stored:
+        if inputs:
+            raise click.UsageError("give either INPUTS or --stored, not both")
+        with ctx.store() as store:
+            done = _extract_stored(store, False)
+        click.echo(f"extracted {done.documents} documents: {done.reports} reports, {done.failed} failed")
+        return
+    if not inputs:
+        raise click.UsageError("give at least one input (a file, a folder or '-'), or --stored")
+    from .extract.pipeline import extract_dict, load_resources
+    from .jobs import iter_input_documents
+    from .model import ErrorInfo, ExtractResult, to_json
+
+    res = load_resources()
+    out = open(output, "w", encoding="utf-8") if output else sys.stdout
+    try:
+        for item in iter_input_documents(list(inputs)):
+            if isinstance(item, StrikewatchError):
+                line = to_json(ExtractResult(id=None, reports=[], errors=[ErrorInfo.from_exception(item)]))
+            else:
+                line = json.dumps(extract_dict(item, res), ensure_ascii=False, separators=(",", ":"))
+            out.write(line + "\n")
+    finally:
+        if output:
+            out.close()
+
+
+@cli.command(name="eval")
+@click.argument("gold", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+def eval_command(gold: tuple[str, ...], as_json: bool) -> None:
+    """Score extraction against labelled JSON Lines files (the evaluation-data
+    format): per file, date (±1 day), place within 10 and 25 km, admin1,
+    killed, injured, event type, perpetrator, target F1, no-report accuracy
+    and documents per second; then the mean over the files."""
+    from .evaluate import evaluate_file, format_table, mean_figures
+    from .extract.pipeline import extract_dict, load_resources
+
+    res = load_resources()
+    scores = [evaluate_file(Path(p), lambda line: extract_dict(line, res)) for p in gold]
+    if as_json:
+        _echo_json({"sets": [s.as_dict() for s in scores], "mean": mean_figures(scores)})
+    else:
+        click.echo(format_table(scores))
+
+
+@cli.command()
+@click.argument("name", required=False)
+@click.option("--country", metavar="CC", help="Only places in this country (ISO 3166-1 alpha-2).")
+@click.option("--add-dump", type=click.Path(exists=True, dir_okay=False),
+              help="Add a GeoNames country dump (the tab-separated XX.txt export) to your gazetteer.")
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+def gazetteer(name: str | None, country: str | None, add_dump: str | None, as_json: bool) -> None:
+    """Look a place up in the gazetteer, as the extractor would, or add a
+    GeoNames country dump you downloaded."""
+    from .geo import gazetteer as geo
+
+    if add_dump:
+        added = geo.add_geonames_dump(add_dump)
+        click.echo(f"added {added} places from {add_dump}")
+        if not name:
+            return
+    if not name:
+        raise click.UsageError("give a place NAME to look up, or --add-dump PATH")
+    rows = geo.describe_lookup(name, country=country)
+    if as_json:
+        _echo_json(rows)
+        return
+    if not rows:
+        click.echo(f"no place called {name!r}" + (f" in {country}" if country else ""))
+    for row in rows:
+        click.echo("  ".join(f"{k}={v}" for k, v in row.items() if v not in (None, "", [])))
 
 
 @cli.command()

@@ -35,6 +35,7 @@ class DateMention(Mention):
     end_date: str
     precision: str  # day | week | month | year
     relative: bool = False  # resolved against `published`
+    kind: str = ""  # "" (a candidate incident date) | since | until | born: a bound or background date
 
 
 @dataclass(slots=True)
@@ -65,6 +66,8 @@ class FigureMention(Mention):
     qualifier: str
     source: str | None = None
     other_event: bool = False  # about another event or a cumulative toll: not this incident's
+    subgroup: str | None = None  # a finer group the vocabulary lacks, e.g. "aid_workers" (AWSD's count)
+    list_id: int | None = None  # parts of one additive list ("three children and two women") share it
 
 
 @dataclass(slots=True)

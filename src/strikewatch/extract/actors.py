@@ -1,0 +1,296 @@
+"""Who did it, by the text's account and by the system's judgement (English).
+
+:func:`find_actors` reads what the document SAYS: actors accused ("Russian
+warplanes", "killed by Israeli forces"), claiming ("IS claimed
+responsibility"), denying or confirming. :func:`attribute` turns those
+statements, plus what aircraft and weapons imply and where it happened
+(theatre cues), into a probability over actors with the evidence listed, so
+a reviewer can see why.
+
+Vocabulary and context words are data: ``data/lexicons/en/actors.toml``.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+from ..model import ActorProbability, Attribution, Evidence
+from .events import weapon_operators
+from .lexicon import Entry, Lexicon, load_toml
+from .mentions import ActorMention, AircraftMention, SourceMention, WeaponMention
+from .sources import source_near
+from .textutil import TextDoc
+
+
+@dataclass(frozen=True, slots=True)
+class _ActorData:
+    actors: Lexicon
+    force_after: re.Pattern[str]
+    instrument_after: re.Pattern[str]
+    verb_after: re.Pattern[str]
+    victim_before: re.Pattern[str]
+    by_before: re.Pattern[str]
+    not_after: re.Pattern[str]
+    claim_after: re.Pattern[str]
+    interceptor_before: re.Pattern[str]
+    claim_before: re.Pattern[str]
+    deny_after: re.Pattern[str]
+    confirm_after: re.Pattern[str]
+    theatre: Lexicon
+
+
+# A closing bracket or parenthetical after a name ("Houthi extremists (Ansar Allah) claimed").
+_PAREN = r"\)?[\s,]*(?:\([^)]{1,40}\)[\s,]*)?"
+
+
+def _alt(words: Sequence[str]) -> str:
+    """Alternation with flexible spacing/hyphens, longest first."""
+    parts = []
+    for w in sorted(set(words), key=len, reverse=True):
+        parts.append(r"[\s\-]*".join(re.escape(p) for p in re.split(r"[\s\-]+", w) if p) if w[0] not in "-'" else re.escape(w))
+    return "|".join(parts)
+
+
+@lru_cache(maxsize=4)
+def _data(lang: str = "en") -> _ActorData:
+    raw = load_toml(lang, "actors")
+    ctx = raw["context"]
+    phrases: list[tuple[str, Entry]] = []
+    acronyms: list[tuple[str, Entry]] = []
+    for a in raw["actor"]:
+        name_entry = Entry(a["label"], {"form": "name"})
+        adj_entry = Entry(a["label"], {"form": "adj"})
+        acro_entry = Entry(a["label"], {"form": "name"})
+        phrases += [(p, name_entry) for p in a.get("names", ())]
+        phrases += [(p, adj_entry) for p in a.get("adjectives", ())]
+        acronyms += [(p, acro_entry) for p in a.get("acronyms", ())]
+    # Names win over adjectives of the same spelling (first entry kept), so
+    # list adjectives after names: "hamas" is a name, "hamas militants" too.
+    actors = Lexicon("actors", phrases, acronyms, plural=False)
+    # Up to two intervening words ("Russian military jets", "Turkish-backed armed factions").
+    gap = r"[\s\-]*(?:\([^)]{1,30}\)\s*)?(?:(?:and|or|[a-z'\-]+)\s+){0,2}?"
+    theatre_entries = [
+        (p, Entry(t["actor"], {"weight": t.get("weight", 1.0), "event_types": tuple(t.get("event_types", ()))}))
+        for t in raw.get("theatre", ())
+        for p in t["places"]
+    ]
+    # One entry per place: several theatres may share a place ("idlib").
+    theatre = _MultiLexicon(theatre_entries)
+    return _ActorData(
+        actors=actors,
+        force_after=re.compile(gap + r"(?:" + _alt(ctx["force_nouns"]) + r")\b"),
+        instrument_after=re.compile(gap + r"(?:" + _alt(ctx["instrument_nouns"]) + r")\b"),
+        verb_after=re.compile(
+            r"(?:[\s,]*(?:\([^)]{1,30}\)\s*)?(?:[a-z'\-]+\s+){0,3}?)(?:" + _alt(ctx["attack_verbs"]) + r")\b"
+        ),
+        victim_before=re.compile(r"\b(?:" + _alt(ctx["victim_before"]) + r")\s+(?:(?:the|a|an|two|three|several|some|\d+)\s+)?$"),
+        by_before=re.compile(
+            r"\bby\s+(?:(?:the|a|an|alleged|allegedly|suspected|reportedly|reported|presumed|apparent|"
+            r"members of|militants of|fighters of|a group of|elements of|soldiers of|forces of|"
+            r"gunmen from|militants from|fighters from|troops of|units of)\s+)*$"
+        ),
+        not_after=re.compile(r"(?:" + _alt(ctx["not_after"]) + r")\b"),
+        claim_after=re.compile(_PAREN + r"(?:[a-z'\-]+\s+){0,3}?(?:" + _alt(ctx["claim_after"]) + r")"),
+        interceptor_before=re.compile(r"\b(?:" + _alt(ctx["interceptor_before"]) + r")\s+(?:(?:the|a|an)\s+)?$"),
+        claim_before=re.compile(r"\b(?:" + _alt(ctx["claim_before"]) + r")\s+(?:(?:the|a|an)\s+)?$"),
+        deny_after=re.compile(_PAREN + r"(?:[a-z'\-]+\s+){0,3}?(?:" + _alt(ctx["deny_after"]) + r")\b"),
+        confirm_after=re.compile(_PAREN + r"(?:[a-z'\-]+\s+){0,3}?(?:" + _alt(ctx["confirm_after"]) + r")\b"),
+        theatre=theatre,
+    )
+
+
+class _MultiLexicon:
+    """A place lexicon where one phrase may carry several entries."""
+
+    def __init__(self, pairs: list[tuple[str, Entry]]) -> None:
+        by_phrase: dict[str, list[Entry]] = defaultdict(list)
+        for p, e in pairs:
+            by_phrase[p].append(e)
+        groups = [(p, Entry(p, {"entries": tuple(es)})) for p, es in by_phrase.items()]
+        self._lex = Lexicon("theatre", groups, plural=False)
+
+    def finditer(self, folded: str):  # -> Iterator[Match]
+        return self._lex.finditer(folded)
+
+
+# An instrument after "against/on/at" is the thing attacked ("fire on Turkish drones").
+_ON_BEFORE = re.compile(r"\b(?:against|on|at|targeting|targeted|intercepted|downed|shot down)\s+(?:the\s+|a\s+|an\s+)?$")
+
+
+def find_actors(doc: TextDoc, sources: Sequence[SourceMention] = ()) -> list[ActorMention]:
+    """Actors the text names as perpetrator ("alleged"), claimant
+    ("claimed"), denier ("denied") or confirmer ("confirmed"), in text order.
+    ``by`` is who says so: the nearby source for an accusation, the actor
+    itself for its own claim, denial or confirmation."""
+    data = _data("en")
+    text, folded = doc.text, doc.folded
+    out: list[ActorMention] = []
+    for m in data.actors.finditer(folded, text):
+        label, form = m.entry.label, m.entry.get("form")
+        sent = doc.sentences[doc.sentence_of(m.start)] if doc.sentences else (0, len(text))
+        s_end = max(sent[1], m.end)
+        lim = min(s_end, m.end + 90)
+        if data.not_after.match(folded, m.end, lim):
+            continue
+        before_lo = max(sent[0], m.start - 45)
+        role: str | None = None
+        if data.interceptor_before.search(folded, before_lo, m.start):
+            continue
+        if data.claim_after.match(folded, m.end, lim):
+            role = "claimed"
+        elif data.deny_after.match(folded, m.end, lim):
+            role = "denied"
+        elif data.confirm_after.match(folded, m.end, lim):
+            role = "confirmed"
+        elif data.claim_before.search(folded, before_lo, m.start):
+            cb = data.claim_before.search(folded, before_lo, m.start)
+            role = "claimed" if cb and "claim" in cb.group(0) else "alleged"
+        elif data.by_before.search(folded, before_lo, m.start):
+            role = "alleged"
+        elif data.instrument_after.match(folded, m.end, lim) and not _ON_BEFORE.search(folded, before_lo, m.start):
+            role = "alleged"  # "killed in an Israeli strike"
+        elif data.victim_before.search(folded, before_lo, m.start):
+            role = None  # "an attack on Israeli troops", "IS leaders"
+        elif data.force_after.match(folded, m.end, lim):
+            role = "alleged"
+        elif form == "name" and data.verb_after.match(folded, m.end, lim):
+            role = "alleged"
+        if role is None:
+            continue
+        if role == "alleged":
+            src = source_near(sources, doc, m.start)
+            by = src.name if src is not None else None
+        else:
+            by = label
+        out.append(ActorMention(m.start, m.end, text[m.start:m.end], label, role, by))
+    return out
+
+
+# --- attribution -------------------------------------------------------------
+
+#: Log-likelihood-ratio weights of each kind of evidence. An accusation is
+#: good evidence, repeated ones add less (the same claim retold); a claim or
+#: confirmation by the actor itself is strong; a denial weighs a little
+#: against; aircraft, weapons and theatre are circumstantial.
+W_ACCUSATION = 1.5
+W_LEAD = 1.4  # factor for the lead sentence (and title) of a document
+W_REPEAT_DECAY = 0.55
+W_CLAIM = 3.0
+W_CONFIRM = 3.0
+W_DENY = -0.7
+W_AIRCRAFT = 1.2
+W_WEAPON = 1.0
+W_UNKNOWN_ACTOR = 0.5  # "unidentified gunmen": evidence that nobody is named
+#: Log-odds of "someone not named here" before any evidence.
+PRIOR_UNKNOWN = 0.7
+
+
+def attribute(
+    actors: Sequence[ActorMention],
+    aircraft: Sequence[AircraftMention] = (),
+    weapons: Sequence[WeaponMention] = (),
+    *,
+    doc: TextDoc | None = None,
+    event_type: str | None = None,
+) -> Attribution | None:
+    """The document's most likely perpetrator: log-likelihood ratios of
+    accusations, claims, confirmations, denials, aircraft/weapon operators and
+    (with ``doc``) theatre cues, normalised against a small "unknown" prior.
+
+    Returns None when nothing in the document points at anyone. Otherwise the
+    actor is the most probable named actor ("unknown" only when the text
+    itself says the perpetrator is unidentified and names no one else);
+    alternatives hold the rest, including "unknown" for the residual mass.
+    """
+    score: dict[str, float] = defaultdict(float)
+    evidence: list[Evidence] = []
+    seen: dict[str, int] = defaultdict(int)
+
+    def add(actor: str, kind: str, text: str, weight: float, span: tuple[int, int] | None = None) -> None:
+        score[actor] += weight
+        extra = {"actor": actor}
+        if span is not None:
+            extra["span"] = [span[0], span[1]]
+        evidence.append(Evidence(kind=kind, text=text, weight=round(weight, 3), extra=extra))
+
+    for a in actors:
+        lead = doc is not None and doc.sentence_of(a.start) == 0
+        if a.role == "alleged":
+            w = (W_UNKNOWN_ACTOR if a.actor == "unknown" else W_ACCUSATION) * (W_REPEAT_DECAY ** seen[a.actor])
+            if lead:
+                w *= W_LEAD
+            seen[a.actor] += 1
+            add(a.actor, "accusation", a.text, w, (a.start, a.end))
+        elif a.role == "claimed":
+            add(a.actor, "claim", a.text, W_CLAIM if seen[a.actor + "#c"] == 0 else 0.5, (a.start, a.end))
+            seen[a.actor + "#c"] += 1
+        elif a.role == "confirmed":
+            add(a.actor, "confirmation", a.text, W_CONFIRM if seen[a.actor + "#k"] == 0 else 0.5, (a.start, a.end))
+            seen[a.actor + "#k"] += 1
+        elif a.role == "denied":
+            add(a.actor, "denial", a.text, W_DENY, (a.start, a.end))
+
+    counted: set[tuple[str, str]] = set()
+    for ac in aircraft:
+        if not ac.operators or (ac.aircraft, "a") in counted:
+            continue
+        counted.add((ac.aircraft, "a"))
+        share = W_AIRCRAFT / math.sqrt(len(ac.operators))
+        for i, op in enumerate(ac.operators):
+            add(op, "aircraft", ac.text, share * (1.0 if i == 0 else 0.8), (ac.start, ac.end))
+    for w in weapons:
+        ops = weapon_operators(w.weapon)
+        if not ops or (w.weapon, "w") in counted:
+            continue
+        counted.add((w.weapon, "w"))
+        for op in ops:
+            add(op, "weapon", w.text, W_WEAPON / math.sqrt(len(ops)), (w.start, w.end))
+
+    if doc is not None:
+        for actor, weight, place, span in _theatre_cues(doc, event_type):
+            add(actor, "theatre", place, weight, span)
+
+    if not score:
+        return None
+    named = {k: v for k, v in score.items() if k != "unknown"}
+    unknown_score = PRIOR_UNKNOWN + score.get("unknown", 0.0)
+    z = math.exp(unknown_score) + sum(math.exp(v) for v in named.values())
+    probs = {k: math.exp(v) / z for k, v in named.items()}
+    probs["unknown"] = math.exp(unknown_score) / z
+    ranked = sorted(probs.items(), key=lambda kv: (-kv[1], kv[0]))
+    if named:
+        top = max(named, key=lambda k: (named[k], k))
+        # A denial alone (no positive evidence) does not make an actor the answer.
+        if named[top] <= 0:
+            top = "unknown"
+    else:
+        top = "unknown"
+    return Attribution(
+        actor=top,
+        probability=round(probs[top], 4),
+        alternatives=[ActorProbability(actor=k, probability=round(p, 4)) for k, p in ranked if k != top],
+        evidence=evidence,
+    )
+
+
+def _theatre_cues(doc: TextDoc, event_type: str | None) -> list[tuple[str, float, str, tuple[int, int]]]:
+    """(actor, weight, place, span): each theatre entry counts once per document."""
+    data = _data("en")
+    out: list[tuple[str, float, str, tuple[int, int]]] = []
+    used: set[tuple[str, float]] = set()
+    for m in data.theatre.finditer(doc.folded):
+        for e in m.entry.get("entries"):
+            if event_type is not None and event_type not in e.get("event_types"):
+                continue
+            key = (e.label, e.get("weight"))
+            if key in used:
+                continue
+            used.add(key)
+            out.append((e.label, float(e.get("weight")), doc.text[m.start:m.end], (m.start, m.end)))
+    return out
+

@@ -1,0 +1,477 @@
+"""Casualty figures (English): who was killed, injured or is missing, how many, says whom.
+
+A figure is a count (:mod:`.numbers`) tied to a casualty word, read in one of
+these ways (all vocabulary is in ``data/lexicons/en/casualties.toml``):
+
+* count first: "at least 23 civilians were killed", "two dead", "21 deaths",
+  "a family of five was killed";
+* measure first: "killed 23 people", "killing at least 12", "the death toll
+  rose to 50", "the deaths of six children";
+* continued lists: "killing 12, including five children" and "three children
+  and two women were killed" give one figure per part, each with its own
+  group. No total is invented as a figure (figures keep what the document
+  says); :func:`reconcile` derives totals from parts instead;
+* explicit zeros: "no casualties were reported", "no one was hurt" give
+  low 0, high 0.
+
+Conventions:
+
+* Groups: people/persons/men → ``all``; civilians, residents, journalists,
+  aid workers → ``civilians`` (aid workers also get ``subgroup``
+  "aid_workers", the count the Aid Worker Security Database keeps); medics,
+  doctors, nurses, paramedics, health workers → ``medical_staff``; fighters,
+  soldiers, police → ``combatants``.
+* "casualties" usually means killed and injured together, so "12 casualties"
+  (and "killed and wounded 12") is an ``injured`` figure with qualifier
+  ``up_to`` (low null, high 12), never a killed figure.
+* ``other_event`` marks figures about another event or a cumulative toll
+  (a cue such as "since the start of the war", "this year", "a previous
+  strike" in the same sentence and clause), and counts of 1,000 or more
+  (``max_count`` in the lexicon: single attacks almost never reach it, war
+  tolls always do). They are kept, not counted.
+* ``source`` is the nearest :class:`SourceMention` in the figure's sentence,
+  else the first one in the next sentence when that sentence gives no figure
+  of its own ("… were killed. The civil defence said …").
+
+Reconciliation (:func:`reconcile`), per ``[group_]measure`` key, over the
+figures not marked ``other_event``:
+
+* ``low``: the lowest lower bound given ("at least 23" counts as 23, a range
+  its low, "dozens" 24); null when only "up to" figures exist.
+* ``high``: the highest value given (a range's high, an exact value, an "at
+  least N"'s N, an "up to N"'s N).
+* ``best``: the value cited most often among specific figures (exact, about,
+  range low, at least, more than); a tie goes to the highest of them (later
+  and fuller counts tend to be higher). Without specific figures: the highest
+  vague low, else the "up to" value. Never an average no source gave.
+* Derived keys: with no ``civilians`` figure, ``civilians_<m>`` is the sum of
+  the children, women and medical staff ranges; with no ``all`` figure,
+  ``<m>`` (everyone) is civilians (given or derived) plus combatants. An
+  explicit figure always wins over a derived one.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections import Counter
+from dataclasses import dataclass
+from functools import lru_cache
+
+from ..model import Casualties, Figure, Range
+from .mentions import FigureMention, NumberMention, SourceMention
+from .numbers import _alt, find_numbers, lexicon
+from .textutil import TextDoc
+
+__all__ = ["figure_to_model", "find_figures", "reconcile", "reconcile_subgroup"]
+
+_AUX = (
+    "were|was|have|has|had|been|are|is|being|be|got|reportedly|reported|confirmed|also|all|"
+    "later|allegedly|subsequently|feared|believed|said|thought|to|remain|remained|still|"
+    "seriously|critically|severely|lightly|slightly|badly|moderately|who|found|"
+    "both|initially|immediately|instantly|tragically|now|either|sexually|physically|sustained|"
+    "suffered|suffering|"
+    "people|persons|others"
+)
+_FILL = (
+    "the|a|an|another|additional|further|total|of|some|its|their|his|her|them|all|only|"
+    "family|families|members|at\\s+least"
+)
+_JOIN = re.compile(
+    r"^(?:\s+(?:named|called|identified\s+as)(?:\s+[a-z'-]+){1,4})?"
+    r"(?:\s*(?:,|;|\(|:|-)?\s*(?:and|as\s+well\s+as|plus|including|among\s+them|among\s+whom|"
+    r"of\s+whom|of\s+them|mostly|mainly|most\s+of\s+them)?\s*(?:,|\()?\s*)$"
+)
+_SUBSET = re.compile(r"including|among|whom|them|mostly|mainly|\(")
+_CLAUSE_BREAK = re.compile(r";|\b(?:bringing|raising|taking|pushing|increasing|adding)\b")
+
+
+@dataclass(frozen=True, slots=True)
+class _Rules:
+    """Compiled casualty patterns (built once from the lexicon)."""
+
+    post: re.Pattern[str]
+    pre: re.Pattern[str]
+    noun_after: re.Pattern[str]
+    family: re.Pattern[str]
+    zero: re.Pattern[str]
+    zero_group: re.Pattern[str]
+    cues: re.Pattern[str]
+    measure_after: dict[str, str]
+    measure_before: dict[str, str]
+    zero_map: dict[str, list[str]]
+    groups: dict[str, str]
+    aid_nouns: frozenset[str]
+    aid_mods: re.Pattern[str]
+    max_count: int
+
+
+@lru_cache(maxsize=1)
+def _rules() -> _Rules:
+    lex = lexicon()
+    raw = lex.raw
+    groups = lex.groups
+    mods = _alt(raw["persons"]["modifiers"])
+    grp = _alt(groups)
+    after = dict(raw["measure_after"])
+    before = dict(raw["measure_before"])
+    post_q = _alt(lex.post_qualifiers)
+    mod = rf"(?:\s*\b(?:{mods}|[a-z0-9]+[\s-]years?[\s-]old)\b|\s*\([^()]{{1,40}}\))"
+    of_phrase = (
+        r"(?:\s+(?:of|from|for|with|working\s+(?:for|with)|employed\s+by|contracted\s+by)\s+"
+        r"(?:an?\s+|the\s+|his\s+|her\s+|their\s+)?(?:[a-z'-]+\s+){0,3}?"
+        rf"(?:family|families|household|clan|tribe|team|group|village|town|{_alt(raw['aid']['modifiers'])}))?"
+    )
+    post = re.compile(
+        rf"(?:\s+of\s+(?:them|whom)|\s+of(?=\s))?"
+        rf"(?P<mods>{mod}{{0,4}})"
+        rf"(?:\s*\b(?P<grp>{grp})\b(?:\s+(?P<grp2>{grp})\b)?(?P<of>{of_phrase}))?"
+        rf"(?:\s+(?P<pq>{post_q})\b)?"
+        r"(?:\s*,\s*(?:including|among\s+them|among\s+whom|mostly|mainly|most\s+of\s+them|all\s+of\s+them)"
+        r"\b[^,.;:]{0,80},|\s*\([^()]{0,80}\)|\s*,)?"
+        rf"(?:\s+(?:{_AUX}|[a-z]+ed(?:\s+up)?(?:\s+and|,))\b){{0,6}}"
+        rf"\s*\b(?P<m>{_alt(after)})\b"
+    )
+    pre = re.compile(rf"\b(?P<m>{_alt(before)})(?:\s+(?:{_FILL})\b){{0,3}}\s*$")
+    noun_after = re.compile(
+        rf"(?:\s+of(?=\s))?(?P<mods>{mod}{{0,4}})\s*\b(?P<grp>{grp})\b(?:\s+(?P<grp2>{grp})\b)?(?P<of>{of_phrase})(?:\s+(?P<pq>{post_q})\b)?"
+        r"|\s*(?:[,.;:()]|-\s|$)"
+        r"|\s+(?:and|in|on|at|as|when|while|during|after|before|near|including|among|with|inside|"
+        r"from|across|since|so|overnight|today|yesterday|there|here|according|people|persons|"
+        r"others|more|by|following|amid|last|late|early|this|that|which|who|were|was|had|have|has|"
+        r"are|is|for|to|into|within|under|around|because|due|but|or|until|as|the|its|their)\b"
+    )
+    family = re.compile(r"\b(?:an?|the|one|whole|entire)?\s*\b(?:family|families)\s+of\s*$")
+    zero_map = {k: list(v) for k, v in raw["zero"].items()}
+    zero = re.compile(rf"\b(?:{_alt(zero_map)})\b")
+    zero_group = re.compile(
+        rf"\bno\s+(?:(?:{mods})\s+)?(?P<grp>{grp})\s+(?:were|was|have\s+been|had\s+been)\s+"
+        r"(?:reportedly\s+|reported\s+)?(?P<m>killed|injured|wounded|hurt|harmed)\b"
+    )
+    cues = re.compile(rf"\b(?:{_alt(raw['other_event']['cues'])})")
+    aid_nouns = frozenset(raw["persons"]["aid_nouns"])
+    aid_mods = re.compile(rf"\b(?:{_alt(raw['aid']['modifiers'])})\b")
+    return _Rules(
+        post=post, pre=pre, noun_after=noun_after, family=family, zero=zero, zero_group=zero_group,
+        cues=cues, measure_after=after, measure_before=before, zero_map=zero_map, groups=groups,
+        aid_nouns=aid_nouns, aid_mods=aid_mods, max_count=int(raw["other_event"]["max_count"]),
+    )
+
+
+def _norm(s: str) -> str:
+    return re.sub(r"\s+", " ", s.strip())
+
+
+def _measure(label: str, qualifier: str, low: int | None, high: int | None
+             ) -> tuple[str, str, int | None, int | None]:
+    """Apply the lexicon's "~" mark: killed-and-injured counts bound the injured from above."""
+    if label.endswith("~"):
+        top = high if high is not None else low
+        return label[:-1], "up_to", None, top
+    return label, qualifier, low, high
+
+
+def _group(rules: _Rules, grp: str | None, mods: str, of: str = "", grp2: str | None = None
+           ) -> tuple[str, str | None]:
+    """Figure group and subgroup from the person noun(s), modifiers and "of the X family".
+
+    With two nouns ("staff driver") the last one names the group; the first
+    still counts towards the aid-worker subgroup.
+    """
+    if not grp:
+        return "all", None
+    if grp2:
+        mods, grp = f"{mods or ''} {grp}", grp2
+    g = _norm(grp)
+    group = rules.groups.get(g, "all")
+    mods = f"{mods or ''} {of or ''}"
+    if group == "all" and "famil" in (of or ""):
+        group = "civilians"
+    sub = None
+    aid_noun = g in rules.aid_nouns or any(_norm(w) in rules.aid_nouns for w in mods.split())
+    if group == "civilians" and (aid_noun or (mods.strip() and rules.aid_mods.search(mods))):
+        sub = "aid_workers"
+    elif group in ("all", "combatants") and mods.strip() and rules.aid_mods.search(mods):
+        group, sub = "civilians", "aid_workers"
+    return group, sub
+
+
+def find_figures(doc: TextDoc, sources: list[SourceMention]) -> list[FigureMention]:
+    """Every casualty figure in the document, in text order, with group, source and span."""
+    rules = _rules()
+    folded = doc.folded
+    numbers = find_numbers(doc)
+    found: list[FigureMention | None] = []
+    tails: list[int] = []  # where each number's noun phrase ends (for list continuation)
+    for n in numbers:
+        fig, tail = _read(doc, rules, n)
+        found.append(fig)
+        tails.append(tail)
+    # Lists: "killing 12, including five children" (forwards, tried first), "three
+    # children and two women were killed" (backwards). Only parts with a person noun inherit;
+    # parts joined by "and" or a comma form an additive list (shared list_id).
+    for i in range(1, len(numbers)):
+        prev = found[i - 1]
+        if found[i] is None and prev is not None and _has_noun(rules, doc, numbers[i]):
+            gap = folded[prev.end:numbers[i].start]
+            if _JOIN.match(gap) and doc.sentence_of(numbers[i].start) == doc.sentence_of(prev.start):
+                found[i] = _inherit(doc, rules, numbers[i], tails[i], prev, gap)
+    for i in range(len(numbers) - 2, -1, -1):
+        nxt = found[i + 1]
+        if found[i] is None and nxt is not None and _has_noun(rules, doc, numbers[i]):
+            gap = folded[tails[i]:numbers[i + 1].start]
+            if _JOIN.match(gap) and doc.sentence_of(numbers[i].start) == doc.sentence_of(nxt.start):
+                found[i] = _inherit(doc, rules, numbers[i], tails[i], nxt, gap)
+    figures = [f for f in found if f is not None]
+    figures.extend(_zeros(doc, rules, figures))
+    figures.sort(key=lambda f: (f.start, f.end))
+    _mark_other_events(doc, rules, figures)
+    for f in figures:
+        if (f.low or 0) >= rules.max_count or (f.high or 0) >= rules.max_count:
+            f.other_event = True
+    _assign_sources(doc, figures, sources)
+    return figures
+
+
+def _has_noun(rules: _Rules, doc: TextDoc, n: NumberMention) -> bool:
+    m = rules.noun_after.match(doc.folded, n.end)
+    return bool(m and m.group("grp"))
+
+
+def _inherit(doc: TextDoc, rules: _Rules, n: NumberMention, tail: int, other: FigureMention,
+             gap: str) -> FigureMention:
+    """A list part takes its neighbour's measure; additive parts share a list_id."""
+    m = rules.noun_after.match(doc.folded, n.end)
+    group, sub = (_group(rules, m.group("grp"), m.group("mods"), m.group("of"), m.group("grp2")) if m
+                  else ("all", None))
+    low, high, qual = n.low, n.high, n.qualifier
+    if other.qualifier == "up_to" and other.low is None:
+        low, high, qual = None, n.high if n.high is not None else n.low, "up_to"
+    list_id = None
+    if not _SUBSET.search(gap):
+        if other.list_id is None:
+            other.list_id = other.start
+        list_id = other.list_id
+    return FigureMention(start=n.start, end=tail, text=doc.text[n.start:tail], measure=other.measure,
+                         group=group, low=low, high=high, qualifier=qual, subgroup=sub, list_id=list_id)
+
+
+def _read(doc: TextDoc, rules: _Rules, n: NumberMention) -> tuple[FigureMention | None, int]:
+    """The figure a number heads, if its neighbours make it one; and where its noun phrase ends."""
+    folded = doc.folded
+    start = n.start
+    fam = rules.family.search(folded, max(0, n.start - 24), n.start)
+    is_family = fam is not None
+    if fam:
+        start = fam.start() + (len(fam.group(0)) - len(fam.group(0).lstrip()))
+    qual = n.qualifier
+    low, high = n.low, n.high
+    # Count first: "23 people were killed".
+    m = rules.post.match(folded, n.end)
+    if m:
+        label = rules.measure_after[_norm(m.group("m"))]
+        group, sub = _group(rules, m.group("grp"), m.group("mods"), m.group("of") or "", m.group("grp2"))
+        if is_family and group == "all":
+            group = "civilians"
+        if m.group("pq"):
+            qual, high = lexicon().post_qualifiers[_norm(m.group("pq"))], None
+        measure, qual, low, high = _measure(label, qual, low, high)
+        end = m.end()
+        return FigureMention(start=start, end=end, text=doc.text[start:end], measure=measure,
+                             group=group, low=low, high=high, qualifier=qual, subgroup=sub), end
+    a = rules.noun_after.match(folded, n.end)
+    has_noun = bool(a and a.group("grp"))
+    tail = n.end
+    if a and has_noun:
+        tail = a.end("of") if a.group("of") else a.end("grp2") if a.group("grp2") else a.end("grp")
+    if (not has_noun and n.qualifier == "exact" and n.low == 1
+            and folded[n.start:n.end] in ("a", "an", "one")):
+        return None, tail  # "one" alone is a pronoun far too often
+    # Measure first: "killing at least 12 people".
+    p = rules.pre.search(folded, max(0, start - 60), start)
+    if p and a:
+        label = rules.measure_before[_norm(p.group("m"))]
+        group, sub = _group(rules, a.group("grp"), a.group("mods") or "", a.group("of") or "", a.group("grp2"))
+        if is_family and group == "all":
+            group = "civilians"
+        if a.group("pq"):
+            qual, high = lexicon().post_qualifiers[_norm(a.group("pq"))], None
+        measure, qual, low, high = _measure(label, qual, low, high)
+        s = p.start()
+        return FigureMention(start=s, end=tail, text=doc.text[s:tail], measure=measure, group=group,
+                             low=low, high=high, qualifier=qual, subgroup=sub), tail
+    return None, tail
+
+
+def _zeros(doc: TextDoc, rules: _Rules, figures: list[FigureMention]) -> list[FigureMention]:
+    """Explicit zeros ("no casualties were reported") not already inside a figure."""
+    out: list[FigureMention] = []
+    taken = [(f.start, f.end) for f in figures]
+
+    def free(s: int, e: int) -> bool:
+        return all(e <= a or s >= b for a, b in taken)
+
+    for m in rules.zero.finditer(doc.folded):
+        if free(m.start(), m.end()):
+            for measure in rules.zero_map[_norm(m.group(0))]:
+                out.append(FigureMention(start=m.start(), end=m.end(), text=doc.text[m.start():m.end()],
+                                         measure=measure, group="all", low=0, high=0, qualifier="exact"))
+    for m in rules.zero_group.finditer(doc.folded):
+        if free(m.start(), m.end()):
+            group, _ = _group(rules, m.group("grp"), "")
+            measure = "killed" if m.group("m") == "killed" else "injured"
+            out.append(FigureMention(start=m.start(), end=m.end(), text=doc.text[m.start():m.end()],
+                                     measure=measure, group=group, low=0, high=0, qualifier="exact"))
+    return out
+
+
+def _mark_other_events(doc: TextDoc, rules: _Rules, figures: list[FigureMention]) -> None:
+    """Flag figures whose sentence and clause carry a cumulative or other-event cue."""
+    if not figures:
+        return
+    folded = doc.folded
+    cues = [(m.start(), m.end()) for m in rules.cues.finditer(folded)]
+    if not cues:
+        return
+    starts = [c[0] for c in cues]
+    for f in figures:
+        s_start, s_end = doc.sentences[doc.sentence_of(f.start)] if doc.sentences else (0, len(folded))
+        i = bisect.bisect_left(starts, s_start)
+        while i < len(cues) and cues[i][0] < s_end:
+            c_start, c_end = cues[i]
+            i += 1
+            if c_start >= f.start and c_end <= f.end:
+                f.other_event = True
+                break
+            lo, hi = (f.end, c_start) if c_start >= f.end else (c_end, f.start)
+            between = folded[lo:hi] if lo < hi else ""
+            if c_start >= f.end and _CLAUSE_BREAK.search(between):
+                continue
+            if c_start < f.start and ";" in between:
+                continue
+            f.other_event = True
+            break
+
+
+def _assign_sources(doc: TextDoc, figures: list[FigureMention], sources: list[SourceMention]) -> None:
+    """Give each figure the source of its sentence, or of the next one ("…, the civil defence said.")."""
+    if not sources or not figures:
+        return
+    by_sentence: dict[int, list[SourceMention]] = {}
+    for s in sources:
+        by_sentence.setdefault(doc.sentence_of(s.start), []).append(s)
+    fig_sentences = {doc.sentence_of(f.start) for f in figures}
+    for f in figures:
+        k = doc.sentence_of(f.start)
+        same = by_sentence.get(k)
+        if same:
+            mid = (f.start + f.end) / 2
+            f.source = min(same, key=lambda s: abs((s.start + s.end) / 2 - mid)).name
+        elif (k + 1) in by_sentence and (k + 1) not in fig_sentences:
+            f.source = by_sentence[k + 1][0].name
+
+
+# --------------------------------------------------------------------------
+# reconciliation
+
+_SPECIFIC = ("exact", "about", "range", "at_least", "more_than")
+
+
+def _range(figures: list[FigureMention]) -> Range | None:
+    """UCDP-style low/best/high of one key's figures (rules in the module docstring)."""
+    if not figures:
+        return None
+    lows = [f.low for f in figures if f.low is not None]
+    highs = [f.high if f.high is not None else f.low for f in figures]
+    highs = [h for h in highs if h is not None]
+    specific = [f.low for f in figures if f.qualifier in _SPECIFIC and f.low is not None]
+    best: int | None
+    if specific:
+        counts = Counter(specific)
+        best = max(counts, key=lambda v: (counts[v], v))
+    else:
+        vague = [f.low for f in figures if f.qualifier == "vague" and f.low is not None]
+        best = max(vague) if vague else (max(highs) if highs else None)
+    return Range(low=min(lows) if lows else None, best=best, high=max(highs) if highs else None)
+
+
+def _sum(ranges: list[Range]) -> Range | None:
+    """A derived range: the parts added up (an unknown part end counts as nothing)."""
+    if not ranges:
+        return None
+    return Range(
+        low=sum(r.low or 0 for r in ranges),
+        best=sum(r.best or 0 for r in ranges),
+        high=sum((r.high if r.high is not None else (r.best or 0)) for r in ranges),
+    )
+
+
+def _merge(parts: list[FigureMention], group: str) -> FigureMention:
+    """One figure standing for the parts of an additive list (their sum)."""
+    quals = {p.qualifier for p in parts}
+    qualifier = "exact" if quals == {"exact"} else ("up_to" if quals == {"up_to"} else "at_least")
+    low = None if qualifier == "up_to" else sum(p.low or 0 for p in parts)
+    high = sum(p.high if p.high is not None else (p.low or 0) for p in parts)
+    subs = {p.subgroup for p in parts}
+    return FigureMention(start=parts[0].start, end=parts[-1].end, text="", measure=parts[0].measure,
+                         group=group, low=low, high=None if qualifier == "at_least" else high,
+                         qualifier=qualifier, subgroup=subs.pop() if len(subs) == 1 else None)
+
+
+def _effective(figures: list[FigureMention]) -> list[FigureMention]:
+    """Counted figures, with each additive list's parts summed per group (and in all)."""
+    out: list[FigureMention] = []
+    lists: dict[tuple[int, str], list[FigureMention]] = {}
+    for f in figures:
+        if f.other_event:
+            continue
+        if f.list_id is None:
+            out.append(f)
+        else:
+            lists.setdefault((f.list_id, f.measure), []).append(f)
+    for parts in lists.values():
+        groups: dict[str, list[FigureMention]] = {}
+        for p in parts:
+            groups.setdefault(p.group, []).append(p)
+        for group, ps in groups.items():
+            if group != "all" or len(groups) == 1:
+                out.append(ps[0] if len(ps) == 1 else _merge(ps, group))
+        if len(groups) > 1:
+            out.append(_merge(parts, "all"))
+    return out
+
+
+def reconcile(figures: list[FigureMention]) -> Casualties:
+    """The document's casualty ranges, by ``[group_]measure`` key (rules in the module docstring)."""
+    by_key: dict[tuple[str, str], list[FigureMention]] = {}
+    for f in _effective(figures):
+        by_key.setdefault((f.measure, f.group), []).append(f)
+    ranges: dict[str, Range] = {}
+    for measure in ("killed", "injured", "missing"):
+        own = {g: _range(fs) for (m, g), fs in by_key.items() if m == measure}
+        stated_all = any(f.text for f in by_key.get((measure, "all"), []))
+        civ = own.get("civilians")
+        if civ is None and not stated_all:
+            civ = _sum([r for g in ("children", "women", "medical_staff") if (r := own.get(g)) is not None])
+        everyone = own.get("all") or _sum([r for r in (civ, own.get("combatants")) if r is not None])
+        for group, r in own.items():
+            if r is not None:
+                ranges[measure if group == "all" else f"{group}_{measure}"] = r
+        if civ is not None and "civilians" not in own:
+            ranges[f"civilians_{measure}"] = civ
+        if everyone is not None:
+            ranges[measure] = everyone
+    return Casualties(ranges)
+
+
+def reconcile_subgroup(figures: list[FigureMention], subgroup: str, measure: str) -> Range:
+    """The range for a subgroup the vocabulary lacks (e.g. aid workers killed); unknown if none."""
+    return _range([f for f in _effective(figures) if f.subgroup == subgroup
+                   and f.measure == measure]) or Range()
+
+
+def figure_to_model(f: FigureMention) -> Figure:
+    """The spec's Figure for a mention (a subgroup rides along as an extra field)."""
+    extra = {"subgroup": f.subgroup} if f.subgroup else {}
+    return Figure(measure=f.measure, group=f.group, low=f.low, high=f.high, qualifier=f.qualifier,
+                  source=f.source, text=f.text, span=(f.start, f.end), extra=extra)

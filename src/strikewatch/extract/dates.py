@@ -1,0 +1,541 @@
+"""English date expressions, resolved to ISO ranges, and the choice of an incident's date.
+
+Reports date an attack in many ways: "31 May 2016", "05/31/2016", "on Tuesday",
+"overnight", "last week". :func:`find_dates` finds them all in one pass over the
+folded text with a single compiled alternation and resolves each against the
+document's ``published`` date (relative ones) or against the years written
+elsewhere in the document (a "March 4" in a text that also says "2 April 2009").
+:func:`incident_date` then picks the one that dates the attack.
+
+The vocabulary (month and weekday names, number words, fixed relative phrases,
+cue words such as "since") lives in ``data/lexicons/en/dates.toml``.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from datetime import date, timedelta
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+from .. import model
+from .mentions import DateMention
+from .textutil import TextDoc
+
+__all__ = ["find_dates", "incident_date", "parse_published"]
+
+_FINE = ("day", "week")  # precisions that can date an attack to within a day or so
+
+
+@dataclass(frozen=True, slots=True)
+class _Lexicon:
+    """The TOML vocabulary with the regex built from it (read-only, loaded once)."""
+
+    months: dict[str, int]
+    ambiguous_months: frozenset[str]
+    weekdays: dict[str, int]
+    numbers: dict[str, int]
+    relative_days: dict[str, tuple[int, int]]
+    relative_periods: dict[str, str]
+    cue_of: dict[str, str]  # cue phrase -> kind
+    pattern: re.Pattern[str]
+    cue_tail: re.Pattern[str]
+
+
+def _alt(words: Any) -> str:
+    """A regex alternation of ``words``, longest first so the longest phrase wins."""
+    return "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(words, key=len, reverse=True))
+
+
+@lru_cache(maxsize=1)
+def _lexicon() -> _Lexicon:
+    raw = tomllib.loads(
+        resources.files("strikewatch").joinpath("data/lexicons/en/dates.toml").read_text(encoding="utf-8")
+    )
+    months = {k: int(v) for k, v in raw["months"].items()}
+    weekdays = {k: int(v) for k, v in raw["weekdays"].items()}
+    numbers = {k: int(v) for k, v in raw["numbers"].items()}
+    rel_days = {k: (int(v[0]), int(v[1])) for k, v in raw["relative_days"].items()}
+    rel_periods = dict(raw["relative_periods"])
+    cue_of = {phrase: kind for kind, phrases in raw["cues"].items() for phrase in phrases}
+
+    mon = rf"(?:{_alt(months)})\.?"
+    wd = rf"(?:{_alt(weekdays)})"
+    day = r"(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?"
+    year = r"(?:19|20)\d\d"
+    parts = _alt(raw["day_parts"])
+    num = rf"(?:\d{{1,2}}|{_alt(numbers)})"
+    # "on the morning of", "in the early hours of", "late on", "overnight": a lead-in kept in the span.
+    lead = (
+        rf"(?:(?:on|by|early|late|overnight|(?:before|at)\s+dawn)\s+(?:on\s+)?)?"
+        rf"(?:(?:in|on|during)\s+)?(?:(?:the\s+)?(?:early\s+|late\s+|small\s+)?(?:hours|{parts})\s+of\s+)?"
+    )
+    pre_wd = rf"(?:{wd},?\s+)?"
+    rng_sep = r"\s*(?:-|to|and|/|&)\s*"
+    alternatives = [
+        # the night of 12 to 13 October 2016 / 12-13 Oct
+        (
+            rf"(?P<r1>(?:(?:the\s+)?night\s+of\s+|between\s+)?{pre_wd}(?:the\s+)?(?P<r1_d1>{day}){rng_sep}"
+            rf"(?:the\s+)?(?P<r1_d2>{day})\s+(?:of\s+)?(?P<r1_m>{mon})(?:[,\u060c]?\s*(?P<r1_y>{year}))?)\b"
+        ),
+        # October 12-13, 2016
+        (
+            rf"(?P<r2>(?:(?:the\s+)?night\s+of\s+|between\s+)?(?P<r2_m>{mon})\s+(?P<r2_d1>{day}){rng_sep}"
+            rf"(?P<r2_d2>{day})(?:[,\u060c]?\s*(?P<r2_y>{year}))?)\b"
+        ),
+        # (on the morning of) (Saturday,) 31(st) (of) May(,) (2016)
+        rf"(?P<dm>{lead}{pre_wd}(?:the\s+)?(?P<dm_d>{day})\s+(?:of\s+)?(?P<dm_m>{mon})(?:[,\u060c]?\s*(?P<dm_y>{year}))?)\b",
+        # (Saturday,) May 31(st)(,) (2016)
+        (
+            rf"(?P<md>{lead}{pre_wd}(?P<md_m>{mon})\s+(?P<md_d>{day})(?!\d)(?!\s*(?:-|to)\s*\d)"
+            rf"(?:[,\u060c]?\s*(?P<md_y>{year}))?)\b(?!\s*(?:km|kilomet|people|civilians|percent|%))"
+        ),
+        # 2016-05-31, 2016/05/31
+        rf"\b(?P<iso>(?P<iso_y>{year})(?P<iso_s>[-/.])(?P<iso_m>\d{{1,2}})(?P=iso_s)(?P<iso_d>\d{{1,2}}))(?![\d/.-]\d)",
+        # 31/05/2016, 05/31/16, 31.05.2016
+        rf"\b(?P<sl>(?P<sl_a>\d{{1,2}})(?P<sl_s>[/.-])(?P<sl_b>\d{{1,2}})(?P=sl_s)(?P<sl_y>{year}|\d\d))(?![\d/.-]\d)",
+        # (in) (early) May(,) 2016
+        (
+            rf"(?P<my>(?:(?:in|during|since|until|till|from|by|throughout)\s+)?(?:(?:early|late|mid|end\s+of|"
+            rf"beginning\s+of|start\s+of)[-\s]+)?(?P<my_m>{mon})(?:[,\u060c]?\s+|\s+of\s+)(?P<my_y>{year}))\b(?![-/]\d)"
+        ),
+        # in May, since March: month of an inferred year
+        (
+            rf"(?P<mo>(?:in|during|since|until|till|throughout|early|late|mid|end\s+of|beginning\s+of)[-\s]+"
+            rf"(?:(?:early|late|mid)[-\s]+)?(?P<mo_m>{mon}))\b(?!\s*\d)"
+        ),
+        # in 2016, since 2011
+        (
+            rf"(?P<yr>(?:in|during|since|until|till|throughout|from|by|early|late|mid|end\s+of|beginning\s+of|"
+            rf"start\s+of|summer\s+of|spring\s+of|autumn\s+of|fall\s+of|winter\s+of)[-\s]+(?:the\s+year\s+)?"
+            rf"(?P<yr_y>{year}))\b(?![-/.,]\d)"
+        ),
+        # N days / weeks / months ago
+        rf"(?P<ago>(?P<ago_n>{num})\s+(?P<ago_u>day|week|month|year)s?\s+ago)\b",
+        # (on) Friday last week
+        rf"(?P<wlw>(?:on\s+)?(?P<wlw_d>{wd})(?:'s)?(?:\s+(?:{parts}))?\s+(?:of\s+)?last\s+week)\b",
+        # (late on) (last) Tuesday (night), (in the early hours of) Monday
+        rf"(?P<wd>{lead}(?P<wd_last>(?:last|past|this)\s+)?(?P<wd_d>{wd})(?:'s)?(?:\s+(?:{parts}))?)\b",
+        rf"(?P<rd>{_alt(rel_days)})\b",
+        rf"(?P<rp>{_alt(rel_periods)})\b",
+    ]
+    # Every alternative starts with a digit or one of these words: a cheap look-ahead
+    # lets the engine skip all other words without trying the fourteen alternatives.
+    starters = {
+        "on",
+        "by",
+        "early",
+        "late",
+        "overnight",
+        "before",
+        "at",
+        "in",
+        "during",
+        "the",
+        "between",
+        "night",
+        "since",
+        "until",
+        "till",
+        "from",
+        "throughout",
+        "mid",
+        "end",
+        "beginning",
+        "start",
+        "summer",
+        "spring",
+        "autumn",
+        "fall",
+        "winter",
+        "last",
+        "past",
+        "this",
+        "hours",
+        "small",
+        *raw["day_parts"],
+        *months,
+        *weekdays,
+        *(w.split()[0] for w in numbers),
+        *(w.split()[0] for w in rel_days),
+        *(w.split()[0] for w in rel_periods),
+    }
+    first = rf"(?=\d|(?:{_alt(starters)})\b)"
+    pattern = re.compile(r"\b" + first + "(?:" + "|".join(alternatives) + ")")
+    cue_tail = re.compile(rf"\b(?:{_alt(cue_of)})\s+(?:(?:on|in|the|of)\s+)*$")
+    return _Lexicon(
+        months=months,
+        ambiguous_months=frozenset(raw["ambiguous_months"]),
+        weekdays=weekdays,
+        numbers=numbers,
+        relative_days=rel_days,
+        relative_periods=rel_periods,
+        cue_of=cue_of,
+        pattern=pattern,
+        cue_tail=cue_tail,
+    )
+
+
+_MIN_YEAR = 1900
+_PUBLISHED = re.compile(r"\s*(\d{4})-(\d{2})-(\d{2})")
+
+
+def parse_published(published: str | None) -> date | None:
+    """The local calendar date of an ISO date/datetime, as written (a timezone offset is ignored)."""
+    if not published:
+        return None
+    m = _PUBLISHED.match(published)
+    if not m:
+        return None
+    if int(m.group(1)) < _MIN_YEAR:
+        return None  # placeholder dates such as 1753-01-01 or 0001-01-01 are "unknown"
+    return _mk(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+
+
+def _mk(y: int, m: int, d: int) -> date | None:
+    try:
+        return date(y, m, d)
+    except ValueError:
+        return None
+
+
+def _num(s: str) -> int:
+    return int(re.match(r"\d+", s).group(0))  # type: ignore[union-attr]
+
+
+def _two_digit_year(s: str) -> int:
+    y = int(s)
+    return y + (2000 if y < 70 else 1900) if len(s) == 2 else y
+
+
+def _month_end(y: int, m: int) -> date:
+    return (date(y + (m == 12), m % 12 + 1, 1)) - timedelta(days=1)
+
+
+@dataclass(slots=True)
+class _Raw:
+    """A match before year inference: what it says and what is still missing."""
+
+    start: int
+    end: int
+    kind: str  # day | range | slash | month | year | ago | weekday | wd_last_week | rel_days | rel_period
+    year: int | None = None
+    month: int | None = None
+    d1: int | None = None  # day (or first day, or weekday number, or count for "ago")
+    d2: int | None = None
+    extra: Any = None  # md/dm word order, "last", the unit of "ago", or the relative offsets
+
+
+def _month_of(lex: _Lexicon, doc: TextDoc, m: re.Match[str], group: str) -> int | None:
+    """Month number of ``group``, refusing "may"/"march" etc. unless capitalised in the original."""
+    word = m.group(group).rstrip(".")
+    if word in lex.ambiguous_months and not doc.text[m.start(group)].isupper():
+        return None
+    return lex.months.get(word)
+
+
+def _raw_matches(doc: TextDoc, lex: _Lexicon) -> list[_Raw]:
+    """One pass of the big alternation over the folded text; each match read into a _Raw."""
+    out: list[_Raw] = []
+    for m in lex.pattern.finditer(doc.folded):
+        g = m.lastgroup
+        if g is None:
+            continue
+        s, e = m.span(g)
+        if g in _RELATIVE_WORDS and doc.text[s:e].isupper():
+            continue  # all-caps "TODAY" or "MONDAY" in menus and show names are not dates
+        y = m.group(g + "_y") if g in _WITH_YEAR else None
+        year = int(y) if y else None
+        if g in ("r1", "r2", "dm", "md", "my", "mo"):
+            mo = _month_of(lex, doc, m, g + "_m")
+            if mo is None:
+                continue
+            if g in ("r1", "r2"):
+                d1, d2 = _num(m.group(g + "_d1")), _num(m.group(g + "_d2"))
+                if d2 >= d1:
+                    out.append(_Raw(s, e, "range", year, mo, d1, d2))
+            elif g in ("dm", "md"):
+                d = _num(m.group(g + "_d"))
+                out.append(_Raw(s, e, "day", year, mo, d, d, extra=g))
+            else:
+                out.append(_Raw(s, e, "month", year, mo))
+        elif g == "iso":
+            out.append(_Raw(s, e, "day", year, int(m.group("iso_m")), int(m.group("iso_d"))))
+        elif g == "sl":
+            if len(y or "") == 2 and m.group("sl_s") != "/":
+                continue  # 1.5.16 or 12-13-14 are more often versions, scores or ranges than dates
+            out.append(
+                _Raw(
+                    s, e, "slash", _two_digit_year(y or ""), None, int(m.group("sl_a")), int(m.group("sl_b"))
+                )
+            )
+        elif g == "yr":
+            out.append(_Raw(s, e, "year", year))
+        elif g == "ago":
+            n = m.group("ago_n")
+            count = int(n) if n.isdigit() else lex.numbers.get(_norm(n), 1)
+            out.append(_Raw(s, e, "ago", d1=count, extra=m.group("ago_u")))
+        elif g == "wlw":
+            out.append(_Raw(s, e, "wd_last_week", d1=lex.weekdays[m.group("wlw_d")]))
+        elif g == "wd":
+            last = (m.group("wd_last") or "").strip()
+            out.append(_Raw(s, e, "weekday", d1=lex.weekdays[m.group("wd_d")], extra=last))
+        elif g == "rd":
+            out.append(_Raw(s, e, "rel_days", extra=lex.relative_days[_norm(m.group(g))]))
+        elif g == "rp":
+            out.append(_Raw(s, e, "rel_period", extra=lex.relative_periods[_norm(m.group(g))]))
+    return out
+
+
+_RELATIVE_WORDS = frozenset({"rd", "rp", "wd", "wlw", "ago"})
+_WITH_YEAR = frozenset({"r1", "r2", "dm", "md", "my", "iso", "sl", "yr"})
+
+
+def _norm(s: str) -> str:
+    return re.sub(r"\s+", " ", s)
+
+
+def _cue_kind(doc: TextDoc, lex: _Lexicon, start: int, end: int) -> str:
+    """The cue kind (since, until, born) when the date is a bound or background, else ""."""
+    head = doc.folded[start:end].split(" ", 1)[0]
+    if head in lex.cue_of:
+        return lex.cue_of[head]
+    m = lex.cue_tail.search(doc.folded, max(0, start - 30), start)
+    if m:
+        phrase = _norm(re.sub(r"(?:\s+(?:on|in|the|of))*\s*$", "", m.group(0)))
+        return lex.cue_of.get(phrase, "")
+    return ""
+
+
+def _context_year(raws: list[_Raw], i: int) -> int | None:
+    """The year a yearless date most likely has, from the years the document states.
+
+    The same month and day written in full elsewhere wins ("April 3" in a
+    headline, "on April 3, 2019" in the body); otherwise the latest year of a
+    dated mention: background dates ("the siege of March 2015") lie before the
+    story's own time, so the story's year is rarely earlier than them.
+    """
+    r = raws[i]
+    same = [
+        o.year
+        for o in raws
+        if o.year is not None and o.kind in ("day", "range") and o.month == r.month and o.d1 == r.d1
+    ]
+    if same:
+        return same[0]
+    years = [o.year for o in raws if o.year is not None and o.kind in _CONTEXT_KINDS]
+    if not years:
+        return None
+    return max(years)
+
+
+_CONTEXT_KINDS = ("day", "range", "month", "slash")
+
+
+def _month_first(raws: list[_Raw]) -> bool:
+    """Whether the document writes ambiguous slash dates month first (05/06/2021 = May 6).
+
+    Evidence, strongest first: its slash dates that can only be read one way, then
+    how it writes dates in words ("May 6" is the American order, "6 May" the
+    British). Without evidence, day first, the usual order outside the US.
+    """
+    mdy = sum(1 for r in raws if r.kind == "slash" and r.d2 is not None and r.d2 > 12 >= (r.d1 or 0))
+    dmy = sum(1 for r in raws if r.kind == "slash" and r.d1 is not None and r.d1 > 12 >= (r.d2 or 0))
+    if mdy != dmy:
+        return mdy > dmy
+    md = sum(1 for r in raws if r.extra == "md")
+    dm = sum(1 for r in raws if r.extra == "dm")
+    return md > dm
+
+
+def _resolve(
+    r: _Raw, pub: date | None, ctx_year: int | None, month_first: bool = False
+) -> tuple[date, date, str, bool] | None:
+    """(start, end, precision, relative) of one raw match, or None when it cannot be resolved."""
+    k = r.kind
+    if k in ("day", "range"):
+        assert r.month is not None and r.d1 is not None
+        d2 = r.d2 if r.d2 is not None else r.d1
+        if r.year is not None:
+            s, e = _mk(r.year, r.month, r.d1), _mk(r.year, r.month, d2)
+            return (s, e, "day", False) if s and e else None
+        if pub is not None:
+            y = pub.year
+            s = _mk(y, r.month, r.d1)
+            if s is None or s > pub:
+                y -= 1
+            s, e = _mk(y, r.month, r.d1), _mk(y, r.month, d2)
+            return (s, e, "day", True) if s and e else None
+        if ctx_year is not None:
+            s, e = _mk(ctx_year, r.month, r.d1), _mk(ctx_year, r.month, d2)
+            return (s, e, "day", False) if s and e else None
+        return None
+    if k == "slash":
+        assert r.year is not None and r.d1 is not None and r.d2 is not None
+        dmy, mdy = _mk(r.year, r.d2, r.d1), _mk(r.year, r.d1, r.d2)
+        chosen = (mdy or dmy) if month_first else (dmy or mdy)
+        if dmy and mdy and pub is not None:
+            if dmy > pub >= mdy:
+                chosen = mdy  # the other reading would lie in the future
+            elif mdy > pub >= dmy:
+                chosen = dmy
+        return (chosen, chosen, "day", False) if chosen else None
+    if k == "month":
+        assert r.month is not None
+        y = r.year
+        if y is None:
+            if pub is not None:
+                y = pub.year - (r.month > pub.month)
+            elif ctx_year is not None:
+                y = ctx_year
+            else:
+                return None
+        return (
+            date(y, r.month, 1),
+            _month_end(y, r.month),
+            "month",
+            r.year is None and pub is not None,
+        )
+    if k == "year":
+        assert r.year is not None
+        return date(r.year, 1, 1), date(r.year, 12, 31), "year", False
+    if pub is None:
+        return None  # every remaining kind is relative to the publication date
+    if k == "weekday":
+        assert r.d1 is not None
+        back = (pub.weekday() - r.d1) % 7
+        if back == 0 and r.extra == "last":
+            back = 7
+        d = pub - timedelta(days=back)
+        return d, d, "day", True
+    if k == "wd_last_week":
+        assert r.d1 is not None
+        d = pub - timedelta(days=pub.weekday() + 7 - r.d1)
+        return d, d, "day", True
+    if k == "rel_days":
+        a, b = r.extra
+        return pub + timedelta(days=a), pub + timedelta(days=b), "day", True
+    if k == "ago":
+        assert r.d1 is not None
+        unit = r.extra
+        if unit == "day":
+            d = pub - timedelta(days=r.d1)
+            return d, d, "day", True
+        if unit == "week":
+            d = pub - timedelta(days=7 * r.d1)
+            return d, d, "week", True
+        if unit == "month":
+            y, m = divmod(pub.year * 12 + pub.month - 1 - r.d1, 12)
+            return date(y, m + 1, 1), _month_end(y, m + 1), "month", True
+        return date(pub.year - r.d1, 1, 1), date(pub.year - r.d1, 12, 31), "year", True
+    if k == "rel_period":
+        return _period(r.extra, pub)
+    return None
+
+
+def _period(name: str, pub: date) -> tuple[date, date, str, bool] | None:
+    monday = pub - timedelta(days=pub.weekday())
+    if name == "prev_week":
+        return monday - timedelta(days=7), monday - timedelta(days=1), "week", True
+    if name == "past_week":
+        return pub - timedelta(days=7), pub, "week", True
+    if name == "this_week":
+        return monday, pub, "week", True
+    if name == "prev_weekend":
+        sat = pub - timedelta(days=(pub.weekday() - 5) % 7)
+        return sat, min(sat + timedelta(days=1), pub), "week", True
+    if name == "prev_month":
+        first = pub.replace(day=1)
+        last = first - timedelta(days=1)
+        return last.replace(day=1), last, "month", True
+    if name == "this_month":
+        return pub.replace(day=1), pub, "month", True
+    if name == "prev_year":
+        return date(pub.year - 1, 1, 1), date(pub.year - 1, 12, 31), "year", True
+    if name == "this_year":
+        return date(pub.year, 1, 1), pub, "year", True
+    return None
+
+
+def find_dates(doc: TextDoc, *, month_first: bool | None = None) -> list[DateMention]:
+    """Every date expression in ``doc`` that can be resolved, in text order.
+
+    ``month_first`` fixes how ambiguous slash dates (05/06/2021) are read when the
+    source's convention is known; None lets the document's own usage decide.
+    """
+    lex = _lexicon()
+    pub = parse_published(doc.published)
+    raws = _raw_matches(doc, lex)
+    if month_first is None:
+        month_first = _month_first(raws)
+    out: list[DateMention] = []
+    for i, r in enumerate(raws):
+        needs_year = r.year is None and r.kind in ("day", "range", "month")
+        ctx = _context_year(raws, i) if needs_year and pub is None else None
+        res = _resolve(r, pub, ctx, month_first)
+        if res is None:
+            continue
+        s, e, precision, relative = res
+        out.append(
+            DateMention(
+                start=r.start,
+                end=r.end,
+                text=doc.text[r.start : r.end],
+                start_date=s.isoformat(),
+                end_date=e.isoformat(),
+                precision=precision,
+                relative=relative,
+                kind=_cue_kind(doc, lex, r.start, r.end),
+            )
+        )
+    return out
+
+
+_RECENT_DAYS = 400  # with a publication date, older dates are background, not the news
+
+
+def _rank(m: DateMention, pub: date | None) -> tuple[int, int]:
+    """Sort key part: recent before historical, day-level before coarser."""
+    old = pub is not None and (pub - date.fromisoformat(m.end_date)).days > _RECENT_DAYS
+    return (int(old), 0 if m.precision in _FINE else 1)
+
+
+def incident_date(
+    doc: TextDoc, dates: list[DateMention], near: tuple[int, int] | None = None
+) -> model.DateInfo:
+    """The date of the incident described around ``near`` (None: the document's main incident).
+
+    Preference: a date in the sentence(s) of ``near``, then the nearest one before
+    it, then the first in the document; day-level dates before coarser ones. Bounds
+    ("since 2011") and dates after publication are never the incident's. With no
+    date in the text, the publication date stands in (news reports mostly describe
+    the day they are published or the day before).
+    """
+    pub = parse_published(doc.published)
+    pub_iso = pub.isoformat() if pub else None
+    cands = [m for m in dates if not m.kind and (pub_iso is None or m.start_date <= pub_iso)]
+    chosen: DateMention | None = None
+    if cands and near is not None and doc.sentences:
+        s0 = doc.sentences[doc.sentence_of(near[0])][0]
+        s1 = doc.sentences[doc.sentence_of(max(near[0], near[1] - 1))][1]
+        inside = [m for m in cands if s0 <= m.start < s1]
+        before = [m for m in cands if m.start < s0]
+        if inside:
+            chosen = min(inside, key=lambda m: (_rank(m, pub), m.start))
+        elif before:
+            chosen = min(before, key=lambda m: (_rank(m, pub), -m.start))
+    if chosen is None and cands:
+        chosen = min(cands, key=lambda m: (_rank(m, pub), m.start))
+    if chosen is not None:
+        return model.DateInfo(
+            start=chosen.start_date,
+            end=chosen.end_date,
+            precision=chosen.precision,
+            text=chosen.text,
+        )
+    if pub is not None:
+        return model.DateInfo(start=pub_iso, end=pub_iso, precision="day", text=None)
+    return model.DateInfo()

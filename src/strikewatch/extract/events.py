@@ -1,0 +1,283 @@
+"""How harm was done: event cues, weapons, aircraft, targets, and whether a
+document describes an attack at all (English).
+
+All knowledge is in ``data/lexicons/en/{events,weapons,aircraft,targets}.toml``;
+this module only compiles it (once, cached) and applies it in one pass per
+lexicon over ``TextDoc.folded``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+from ..vocab import EVENT_TYPES, is_protected
+from .lexicon import Lexicon, entries_lexicon, load_toml, word_regex
+from .mentions import AircraftMention, EventMention, TargetMention, WeaponMention
+from .textutil import TextDoc
+
+#: Cue weight multiplier when the sentence also carries a hit/strike verb:
+#: "warplanes struck" says more than "warplanes flew over".
+VERB_BOOST = 1.25
+
+#: How far (characters) before a target word a hit word may stand.
+TARGET_WINDOW = 70
+
+#: describes_attack threshold on (attack evidence - non-attack evidence).
+ATTACK_THRESHOLD = 1.9
+
+
+@dataclass(frozen=True, slots=True)
+class _EventData:
+    cues: Lexicon
+    weapons: Lexicon
+    aircraft: Lexicon
+    targets: Lexicon
+    hit_re: re.Pattern[str]
+    hit_before: re.Pattern[str]
+    hit_after: re.Pattern[str]
+    hit_block: re.Pattern[str]
+    nonattack: Lexicon
+    name_stop: frozenset[str]
+
+
+@lru_cache(maxsize=4)
+def _data(lang: str = "en") -> _EventData:
+    """Compiled lexicons for one language (built once, read-only)."""
+    ev = load_toml(lang, "events")
+    cues = entries_lexicon("events", ev["cue"], label_key="type")
+    nonattack = entries_lexicon(
+        "nonattack", [{"label": "nonattack", **ev["nonattack"]}], label_key="label"
+    )
+    weapons = entries_lexicon("weapons", load_toml(lang, "weapons")["weapon"], label_key="name")
+    aircraft = entries_lexicon("aircraft", load_toml(lang, "aircraft")["aircraft"], label_key="name")
+    tg = load_toml(lang, "targets")
+    targets = entries_lexicon("targets", tg["target"], label_key="type")
+    strong_cues = [p for c in ev["cue"] if c["type"] != "none" and c["weight"] >= 2 for p in c["phrases"]]
+    return _EventData(
+        cues=cues,
+        weapons=weapons,
+        aircraft=aircraft,
+        targets=targets,
+        hit_re=word_regex(list(tg["hit_before"]) + strong_cues),
+        hit_before=word_regex(tg["hit_before"]),
+        hit_after=re.compile(
+            r"[\s,]*(?:(?:also|then|later|completely|partially|badly|heavily|had|has|have|been|reportedly|directly)\s+){0,3}(?:"
+            + "|".join(re.escape(w) for w in sorted(tg["hit_after"], key=len, reverse=True)) + r")\b"
+        ),
+        hit_block=word_regex(tg["hit_block"]),
+        nonattack=nonattack,
+        name_stop=frozenset(w.lower() for w in tg.get("name_stop", ())),
+    )
+
+
+def _lang(doc: TextDoc) -> str:
+    return "en"  # only English lexicons exist so far
+
+
+def _hit_sentences(doc: TextDoc, data: _EventData) -> set[int]:
+    """Indices of sentences that say something was hit/struck/destroyed."""
+    return {doc.sentence_of(m.start()) for m in data.hit_re.finditer(doc.folded)}
+
+
+def find_events(doc: TextDoc) -> list[EventMention]:
+    """Every event cue with its canonical type and weight (masks dropped)."""
+    data = _data(_lang(doc))
+    hits = _hit_sentences(doc, data)
+    out: list[EventMention] = []
+    for m in data.cues.finditer(doc.folded):
+        etype = m.entry.label
+        if etype not in EVENT_TYPES:
+            continue  # "none": a mask such as "tear gas" or "missile test"
+        weight = float(m.entry.get("weight", 1.0))
+        if doc.sentence_of(m.start) in hits:
+            weight *= VERB_BOOST
+        out.append(EventMention(m.start, m.end, doc.text[m.start:m.end], etype, weight))
+    return out
+
+
+def find_weapons(doc: TextDoc) -> list[WeaponMention]:
+    """Weapons named in the text, with the event type each implies."""
+    data = _data(_lang(doc))
+    return [
+        WeaponMention(m.start, m.end, doc.text[m.start:m.end], m.entry.label, m.entry.get("event_type"))
+        for m in data.weapons.finditer(doc.folded)
+    ]
+
+
+def weapon_operators(weapon: str, lang: str = "en") -> list[str]:
+    """Actors known to use a canonical weapon (data: weapons.toml ``operators``)."""
+    return list(_weapon_ops(lang).get(weapon, ()))
+
+
+@lru_cache(maxsize=4)
+def _weapon_ops(lang: str) -> dict[str, tuple[str, ...]]:
+    return {w["name"]: tuple(w.get("operators", ())) for w in load_toml(lang, "weapons")["weapon"]}
+
+
+def find_aircraft(doc: TextDoc) -> list[AircraftMention]:
+    """Aircraft types (and generic warplanes/helicopters/drones) with operators."""
+    data = _data(_lang(doc))
+    out = []
+    for m in data.aircraft.finditer(doc.folded):
+        e = m.entry
+        out.append(
+            AircraftMention(
+                m.start, m.end, doc.text[m.start:m.end], e.label,
+                kind=e.get("kind", "fixed_wing"), operators=list(e.get("operators", ())),
+            )
+        )
+    return out
+
+
+# A proper name before a facility word: capitalised tokens (and al-/el-
+# particles), e.g. "Idlib National Hospital", "al-Quds hospital".
+_NAME_LEFT = re.compile(r"((?:(?:[A-Z][\w'\-]*|(?:al|el|Al|El|Ar|as|ad|an|ash)-[A-Z]?[\w'\-]*|of|de|bin|ibn)\s+){1,5})$")
+_NAME_DROP = frozenset({"the", "a", "an", "of", "in", "at", "on", "and", "its", "their", "his", "her"})
+
+
+def _target_name(doc: TextDoc, start: int, end: int, stop: frozenset[str]) -> str | None:
+    """The proper name of a facility ending at [start, end), if the text gives one."""
+    m = _NAME_LEFT.search(doc.text, max(0, start - 80), start)
+    if not m:
+        return None
+    words = m.group(1).split()
+    # Stop at demonyms/actors and sentence-initial articles ("Israeli", "The").
+    keep: list[str] = []
+    for w in reversed(words):
+        if w.lower() in stop or w.lower() in _NAME_DROP:
+            break
+        keep.append(w)
+    keep.reverse()
+    if not keep:
+        return None
+    name_start = start - len(" ".join(keep)) - 1
+    if name_start < 0 or doc.text[name_start:start].strip() != " ".join(keep):
+        # White space was irregular: rebuild from the matched text.
+        return " ".join(keep + [doc.text[start:end]])
+    return doc.text[name_start + 0:end].strip()
+
+
+# Between two target words, a locative preposition makes the second one the
+# place of the first ("a home on Yarmouk Street", "a house near the school").
+_LOCATIVE = re.compile(r"\b(?:in|on|at|near|inside|beside|behind|opposite|next to|close to|in front of|located|along|off|by)\b")
+# "east of the X camp": the attack was near the camp, not in it.
+_NEAR_PLACE = re.compile(r"\b(?:(?:north|south|east|west)(?:east|west)?(?:ern)?|near|outskirts|close to|next to|outside|vicinity)\b(?: of)?\s+(?:the\s+)?[\w'\- ]{0,30}$")
+
+
+def find_targets(doc: TextDoc, events: Sequence[EventMention] | None = None) -> list[TargetMention]:
+    """Targets that were hit, not every mention: a target word shortly after
+    a hit word of its sentence ("an airstrike on their home"), with nothing
+    like "taken to" in between, or followed by "was hit/destroyed...".
+    Camps (``located``) count when a strong attack cue shares the sentence."""
+    data = _data(_lang(doc))
+    folded = doc.folded
+    strong: set[int] | None = None
+    out: list[TargetMention] = []
+    prev_end = -1  # end of the previous target word: "a home on X Street" locates, not lists
+    for m in data.targets.finditer(folded):
+        sent = doc.sentences[doc.sentence_of(m.start)] if doc.sentences else (0, len(folded))
+        this_prev, prev_end = prev_end, m.end
+        if m.entry.get("place_if_capitalised") and doc.text[m.start].isupper() and m.start != sent[0]:
+            continue  # "Yarmouk Street", "Martyrs' Roundabout": a place name, not a target
+        hit = False
+        lo = max(sent[0], m.start - TARGET_WINDOW)
+        last = None
+        for h in data.hit_before.finditer(folded, lo, m.start):
+            last = h
+        if (
+            last is not None
+            and not data.hit_block.search(folded, last.end(), m.start)
+            and not (this_prev > last.end() and _LOCATIVE.search(folded, this_prev, m.start))
+        ):
+            hit = True
+        elif data.hit_after.match(folded, m.end, min(max(sent[1], m.end), m.end + 60)):
+            hit = True
+        elif m.entry.get("located"):
+            if strong is None:
+                strong = {doc.sentence_of(e.start) for e in (events or ()) if e.weight >= 2}
+                strong |= {doc.sentence_of(h.start()) for h in data.hit_before.finditer(folded)}
+            hit = doc.sentence_of(m.start) in strong and not _NEAR_PLACE.search(folded, max(sent[0], m.start - 40), m.start)
+        if not hit:
+            continue
+        ttype = m.entry.label
+        name = _target_name(doc, m.start, m.end, data.name_stop) if m.entry.get("name") else None
+        out.append(TargetMention(m.start, m.end, doc.text[m.start:m.end], ttype, name, is_protected(ttype)))
+    return out
+
+
+def _distance_factor(doc: TextDoc, start: int, near: tuple[int, int] | None) -> float:
+    if near is None:
+        # Document level: the lead (title/first sentences) says what happened.
+        idx = doc.sentence_of(start)
+        return 1.5 if idx == 0 else 1.2 if idx <= 2 else 1.0
+    a, b = doc.sentence_of(near[0]), doc.sentence_of(max(near[0], near[1] - 1))
+    idx = doc.sentence_of(start)
+    gap = 0 if a <= idx <= b else min(abs(idx - a), abs(idx - b))
+    return (1.0, 0.6, 0.35)[gap] if gap < 3 else 0.15
+
+
+#: Votes that aircraft kinds give to an event type.
+_AIRCRAFT_VOTE = {"fixed_wing": ("air_strike", 1.5), "helicopter": ("air_strike", 2.0), "drone": ("drone_strike", 2.0)}
+#: Weight of a weapon's implied event type.
+_WEAPON_VOTE = 1.5
+
+
+def event_scores(
+    doc: TextDoc,
+    events: Sequence[EventMention],
+    weapons: Sequence[WeaponMention],
+    aircraft: Sequence[AircraftMention],
+    near: tuple[int, int] | None = None,
+) -> dict[str, float]:
+    """Weighted votes per event type (exposed for confidence and debugging)."""
+    scores: dict[str, float] = defaultdict(float)
+    for e in events:
+        scores[e.event_type] += e.weight * _distance_factor(doc, e.start, near)
+    for w in weapons:
+        if w.event_type:
+            scores[w.event_type] += _WEAPON_VOTE * _distance_factor(doc, w.start, near)
+    for a in aircraft:
+        etype, weight = _AIRCRAFT_VOTE.get(a.kind, ("air_strike", 1.0))
+        scores[etype] += weight * _distance_factor(doc, a.start, near)
+    return dict(scores)
+
+
+def event_type(
+    doc: TextDoc,
+    events: Sequence[EventMention],
+    weapons: Sequence[WeaponMention],
+    aircraft: Sequence[AircraftMention],
+    near: tuple[int, int] | None = None,
+) -> str | None:
+    """The main event type around span ``near`` (None: the whole document)
+    by weighted vote; None when nothing says how harm was done."""
+    scores = event_scores(doc, events, weapons, aircraft, near)
+    if not scores:
+        return None
+    order = {t: i for i, t in enumerate(EVENT_TYPES)}
+    return max(scores, key=lambda t: (scores[t], -order.get(t, 99)))
+
+
+def describes_attack(doc: TextDoc, events: Sequence[EventMention], has_casualties: bool) -> bool:
+    """Whether the document reports an attack (any canonical event type,
+    abduction included) rather than a protest, a statement, an agreement, an
+    arrest, a disaster or a troop movement."""
+    return attack_score(doc, events, has_casualties) >= ATTACK_THRESHOLD
+
+
+def attack_score(doc: TextDoc, events: Sequence[EventMention], has_casualties: bool) -> float:
+    """Attack evidence minus non-attack evidence (see describes_attack)."""
+    data = _data(_lang(doc))
+    per_type: dict[str, float] = defaultdict(float)
+    for e in events:
+        per_type[e.event_type] += e.weight
+    # Repetition of one type counts, but with diminishing returns.
+    attack = sum(min(v, 4.0) for v in per_type.values())
+    if has_casualties:
+        attack += 1.5
+    nonattack = sum(float(m.entry.get("weight", 1.0)) for m in data.nonattack.finditer(doc.folded))
+    return attack - 0.8 * min(nonattack, 6.0)

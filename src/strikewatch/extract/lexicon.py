@@ -1,0 +1,197 @@
+"""Loading and compiling the phrase lexicons under ``strikewatch/data/lexicons``.
+
+Lexicons are data (TOML): phrases mapped to canonical labels and attributes.
+This module turns a list of phrases into ONE regular expression built as a
+character trie, so a whole lexicon is matched in a single left-to-right pass
+over ``TextDoc.folded`` (hundreds of phrases cost about as much as a few).
+
+Matching conventions, shared by every lexicon:
+
+* phrases are matched on the folded text (lower case, no diacritics);
+* a space or hyphen in a phrase matches any run of spaces/hyphens, or none, so
+  "air strike" also finds "airstrike" and "air-strike";
+* a dot in a phrase is optional ("u.s." finds "us" and "U.S.");
+* an optional plural ``s``/``es`` may follow any phrase unless the lexicon
+  says otherwise;
+* ``acronyms`` are matched case-sensitively on the original text ("IS" the
+  group, not "is" the verb).
+
+Compiled lexicons are cached (``lru_cache``) and never mutated afterwards.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+_SEP = "\x00"  # trie atom for a space or hyphen
+_DOT = "\x01"  # trie atom for an optional dot
+_KEY_DROP = re.compile(r"[\s\-.]+")
+
+
+def phrase_key(phrase: str) -> str:
+    """Normalised lookup key: what a phrase and any of its matches share."""
+    return _KEY_DROP.sub("", phrase.lower())
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One lexicon entry: its canonical label and the rest of its TOML table."""
+
+    label: str
+    attrs: Mapping[str, Any] = field(default_factory=dict)
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return self.attrs.get(key, default)
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    start: int
+    end: int
+    entry: Entry
+
+
+def _atoms(phrase: str) -> list[str]:
+    out: list[str] = []
+    for ch in phrase:
+        if ch in " -":
+            if out and out[-1] == _SEP:
+                continue
+            out.append(_SEP)
+        elif ch == ".":
+            out.append(_DOT)
+        else:
+            out.append(ch)
+    while out and out[-1] in (_SEP,):
+        out.pop()
+    return out
+
+
+def _atom_re(atom: str) -> str:
+    if atom == _SEP:
+        return r"[\s\-]*"
+    if atom == _DOT:
+        return r"\.?"
+    return re.escape(atom)
+
+
+def _trie_regex(phrases: Iterable[str]) -> str:
+    """A regex matching any of ``phrases``, longest alternative tried first."""
+    root: dict[str, Any] = {}
+    for phrase in phrases:
+        node = root
+        for atom in _atoms(phrase):
+            node = node.setdefault(atom, {})
+        node[""] = {}
+
+    def build(node: dict[str, Any]) -> str:
+        alts = [_atom_re(a) + build(child) for a, child in sorted(node.items()) if a != ""]
+        if not alts:
+            return ""
+        if len(alts) == 1 and "" not in node:
+            return alts[0]
+        return "(?:" + "|".join(alts) + ")" + ("?" if "" in node else "")
+
+    return build(root)
+
+
+class Lexicon:
+    """Phrases compiled to one trie regex (folded text) plus one for acronyms."""
+
+    __slots__ = ("_folded_re", "_case_re", "_by_key", "_by_acronym", "name")
+
+    def __init__(
+        self,
+        name: str,
+        phrases: Iterable[tuple[str, Entry]],
+        acronyms: Iterable[tuple[str, Entry]] = (),
+        *,
+        plural: bool = True,
+    ) -> None:
+        self.name = name
+        phrases = list(phrases)
+        self._by_key: dict[str, Entry] = {}
+        for phrase, entry in phrases:
+            self._by_key.setdefault(phrase_key(phrase), entry)
+        self._by_acronym: dict[str, Entry] = {}
+        for acro, entry in acronyms:
+            self._by_acronym.setdefault(acro, entry)
+        plural_re = r"(?:e?s)?" if plural else ""
+        folded_phrases = [p.lower() for p, _ in phrases]
+        self._folded_re = (
+            re.compile(r"(?<![a-z0-9])(?:" + _trie_regex(folded_phrases) + ")" + plural_re + r"(?![a-z0-9])")
+            if self._by_key
+            else None
+        )
+        self._case_re = (
+            re.compile(r"(?<![A-Za-z0-9])(?:" + "|".join(
+                re.escape(a) for a in sorted(self._by_acronym, key=len, reverse=True)
+            ) + r")(?![A-Za-z0-9])")
+            if self._by_acronym
+            else None
+        )
+
+    def lookup(self, matched: str) -> Entry | None:
+        """The entry of a matched string (tolerating the optional plural)."""
+        key = phrase_key(matched)
+        entry = self._by_key.get(key)
+        if entry is None and key.endswith("s"):
+            entry = self._by_key.get(key[:-1])
+            if entry is None and key.endswith("es"):
+                entry = self._by_key.get(key[:-2])
+        return entry
+
+    def finditer(self, folded: str, text: str | None = None) -> Iterator[Match]:
+        """Every match, in text order; acronym matches need the original ``text``."""
+        found: list[Match] = []
+        if self._folded_re is not None:
+            for m in self._folded_re.finditer(folded):
+                entry = self.lookup(m.group(0))
+                if entry is not None:
+                    found.append(Match(m.start(), m.end(), entry))
+        if self._case_re is not None and text is not None:
+            taken = [(f.start, f.end) for f in found]
+            for m in self._case_re.finditer(text):
+                if any(s < m.end() and m.start() < e for s, e in taken):
+                    continue
+                found.append(Match(m.start(), m.end(), self._by_acronym[m.group(0)]))
+            found.sort(key=lambda f: f.start)
+        return iter(found)
+
+
+@lru_cache(maxsize=64)
+def load_toml(lang: str, name: str) -> Mapping[str, Any]:
+    """The parsed lexicon file ``data/lexicons/<lang>/<name>.toml`` (cached, read-only)."""
+    path = resources.files("strikewatch") / "data" / "lexicons" / lang / f"{name}.toml"
+    with path.open("rb") as fh:
+        return tomllib.load(fh)
+
+
+def entries_lexicon(
+    name: str,
+    tables: Iterable[Mapping[str, Any]],
+    *,
+    label_key: str,
+    plural: bool = True,
+) -> Lexicon:
+    """Build a Lexicon from TOML tables that each carry ``phrases`` (and
+    optionally ``acronyms``) plus a label under ``label_key``."""
+    phrases: list[tuple[str, Entry]] = []
+    acronyms: list[tuple[str, Entry]] = []
+    for table in tables:
+        attrs = {k: v for k, v in table.items() if k not in ("phrases", "acronyms")}
+        entry = Entry(str(table[label_key]), attrs)
+        phrases.extend((p, entry) for p in table.get("phrases", ()))
+        acronyms.extend((a, entry) for a in table.get("acronyms", ()))
+    return Lexicon(name, phrases, acronyms, plural=plural)
+
+
+def word_regex(words: Iterable[str]) -> re.Pattern[str]:
+    """One compiled trie regex for a plain word list (folded text, plural allowed)."""
+    return re.compile(r"(?<![a-z0-9])(?:" + _trie_regex(w.lower() for w in words) + r")(?:e?s)?(?![a-z0-9])")

