@@ -8,7 +8,7 @@ DEMO_DB ?= demo/strikewatch.db
 SAMPLES := samples/corpus samples/json samples/txt samples/html samples/feeds
 PYTEST_ARGS ?=
 
-.PHONY: demo test test-fast install clean
+.PHONY: demo test test-fast install clean eval
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -23,6 +23,7 @@ demo: install
 	$(BIN)/strikewatch --db $(DEMO_DB) ingest $(SAMPLES)
 	$(BIN)/strikewatch --db $(DEMO_DB) status
 	$(BIN)/strikewatch --db $(DEMO_DB) documents --limit 15
+	$(BIN)/strikewatch --db $(DEMO_DB) show sample-en-004 | head -20
 	$(BIN)/strikewatch --db $(DEMO_DB) verify
 
 test: $(BIN)/python
@@ -35,3 +36,11 @@ test-fast: $(BIN)/python
 
 clean:
 	rm -rf $(VENV) demo build *.egg-info src/*.egg-info
+
+# accuracy on the development sets, when ../shared/data/dev is there
+DEV ?= ../shared/data/dev
+EVAL_SETS := airwars-gaza airwars-syria-en awsd case2021 drone-db ucdp-syria-geo
+eval: $(BIN)/python
+	@$(BIN)/python -c "import strikewatch" 2>/dev/null || $(BIN)/python -m pip install --quiet .
+	@if [ -d "$(DEV)" ]; then $(BIN)/strikewatch eval $(EVAL_SETS:%=$(DEV)/%.jsonl); \
+	else echo "no development sets at $(DEV): nothing to evaluate"; fi

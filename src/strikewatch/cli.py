@@ -229,9 +229,11 @@ def show(ctx: Context, ref: str, raw: bool, as_json: bool) -> None:
             sys.stdout.buffer.write(store.get_blob(doc.raw_sha256))
             return
         store.get_blob(doc.raw_sha256)  # re-verify the evidence before showing it
+        reports = store.reports_for(doc.id)
     if as_json:
         d = doc.summary()
         d["text"] = doc.text
+        d["reports"] = reports
         _echo_json(d)
         return
     for key in ("id", "source_id", "title", "source", "url", "published", "language",
@@ -239,6 +241,12 @@ def show(ctx: Context, ref: str, raw: bool, as_json: bool) -> None:
         value = getattr(doc, key)
         if value is not None:
             click.echo(f"{key + ':':<12} {value}")
+    for i, rep in enumerate(reports):
+        loc, when = rep.get("location") or {}, rep.get("date") or {}
+        killed = ((rep.get("casualties") or {}).get("killed") or {})
+        click.echo(f"report {i + 1}:  {rep.get('event_type')} at {loc.get('name') or '?'} "
+                   f"({loc.get('admin1') or '-'}, {loc.get('country') or '-'}) on {when.get('start') or '?'}; "
+                   f"killed {killed.get('low')}/{killed.get('best')}/{killed.get('high')} (low/best/high)")
     click.echo("")
     click.echo(doc.text)
 

@@ -86,8 +86,30 @@ def _extract(doc: Document, res: Resources) -> ExtractResult:
             code="unsupported_language")
         return ExtractResult(id=doc.id, language=language, reports=[], errors=[ErrorInfo.from_exception(err)])
     td = TextDoc(text=text, published=doc.published, language=language, title=doc.title)
-    reports = [r for r in build_reports(td, res)]
+    reports = build_reports(td, res)
+    if doc.is_html:
+        _spans_into_html(reports, doc.text)
     return ExtractResult(id=doc.id, language=language or "en", reports=reports, errors=[])
+
+
+def _spans_into_html(reports: list[Report], html: str) -> None:
+    """Spans of an HTML input point into the HTML as given (the spec's input
+    ``text``): each quoted text is found there, in order; one that cannot be
+    found verbatim (split by markup or entities) keeps its span into the
+    reduced text and says so with ``span_basis``."""
+    import html as htmllib
+
+    for report in reports:
+        for item in [*report.figures, *report.perpetrators]:
+            if not item.text or item.span is None:
+                continue
+            for needle in (item.text, htmllib.escape(item.text, quote=False)):
+                at = html.find(needle)
+                if at >= 0:
+                    item.span = (at, at + len(needle))
+                    break
+            else:
+                item.extra["span_basis"] = "reduced_text"
 
 
 def build_reports(td: TextDoc, res: Resources) -> list[Report]:

@@ -2,10 +2,12 @@
 
 A daily round-up ("In Saraqib … Meanwhile in Ariha …") describes several
 attacks; a news story usually one, with background. A new incident starts
-only at an attack sentence that names a different town than the current
-incident AND is introduced like a new item (a round-up marker, a new
-paragraph or line, or "In <place>," at its head). Everything else stays with
-the incident before it, so background never becomes an incident of its own.
+only at an attack sentence that names a town the current incident has not
+named, and that is introduced like a new item: a round-up marker
+("Meanwhile", "Elsewhere", "In <place>,"), or a new paragraph or line whose
+sentence carries both an attack cue and a casualty figure of its own.
+Everything else stays with the incident before it, so background never
+becomes an incident of its own.
 """
 
 from __future__ import annotations
@@ -31,25 +33,40 @@ def segment(doc: TextDoc, events: list[EventMention], figures: list[FigureMentio
     if not doc.sentences:
         return []
     n = len(doc.sentences)
-    attack = [False] * n
+    cue = [False] * n
+    toll = [False] * n
     for m in events:
-        attack[doc.sentence_of(m.start)] = True
+        cue[doc.sentence_of(m.start)] = True
     for f in figures:
         if not f.other_event:
-            attack[doc.sentence_of(f.start)] = True
+            toll[doc.sentence_of(f.start)] = True
+    attack = [c or t for c, t in zip(cue, toll)]
     towns: list[set[str]] = [set() for _ in range(n)]
+    names: dict[str, str] = {}  # a place's id -> its name
+    within: dict[str, str] = {}  # a place's id -> the name of its district
     for p in places:
-        if p.location.precision in ("locality", "exact") and p.location.gazetteer_id:
-            towns[doc.sentence_of(p.start)].add(p.location.gazetteer_id)
+        loc = p.location
+        if (loc.precision in ("locality", "exact", "district") and loc.gazetteer_id
+                and not _part_of_town(doc, p)):
+            towns[doc.sentence_of(p.start)].add(loc.gazetteer_id)
+            names[loc.gazetteer_id] = (loc.name or "").lower()
+            within[loc.gazetteer_id] = (loc.admin2 or "").lower()
+
+    def related(new: set[str], current: set[str]) -> bool:
+        """The same place (perhaps under another entry), or one inside a place in view."""
+        if new & current:
+            return True
+        seen = {names[c] for c in current} | {within[c] for c in current if c in within}
+        return any(names[t] in seen or (within[t] and within[t] in {names[c] for c in current}) for t in new)
 
     groups: list[list[int]] = [[]]
     current_towns: set[str] = set()
     current_has_attack = False
     for i, (start, end) in enumerate(doc.sentences):
         head = doc.folded[start:min(end, start + 60)]
-        new_item = bool(_MARKER.match(head)) or _starts_line(doc.text, start)
+        new_item = bool(_MARKER.match(head)) or (_starts_line(doc.text, start) and cue[i] and toll[i])
         if (attack[i] and towns[i] and current_has_attack and current_towns
-                and not (towns[i] & current_towns) and new_item and len(groups) < MAX_INCIDENTS):
+                and not related(towns[i], current_towns) and new_item and len(groups) < MAX_INCIDENTS):
             groups.append([])
             current_towns, current_has_attack = set(), False
         groups[-1].append(i)
@@ -67,6 +84,15 @@ def segment(doc: TextDoc, events: list[EventMention], figures: list[FigureMentio
             continue
         spans.append((doc.sentences[g[0]][0], doc.sentences[g[-1]][1]))
     return spans
+
+
+_PART_AFTER = re.compile(r"\s+(?:district|neighbou?rhood|quarter|area|suburb|camp)\b")
+_PART_BEFORE = re.compile(r"\b(?:the|its|this)\s+(?:city|town|village)'s\s+$|\b(?:district|neighbou?rhood|quarter) of\s+$")
+
+
+def _part_of_town(doc: TextDoc, p: PlaceMention) -> bool:
+    """A neighbourhood or district inside the town already in view ("the city's X district")."""
+    return bool(_PART_AFTER.match(doc.folded, p.end) or _PART_BEFORE.search(doc.folded, max(0, p.start - 30), p.start))
 
 
 def _starts_line(text: str, offset: int) -> bool:

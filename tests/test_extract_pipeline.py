@@ -1,0 +1,121 @@
+"""Extraction end to end: the CLI, the spec's shape, spans, segmentation, stored reports."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from strikewatch.extract.pipeline import EXTRACTOR, extract_dict
+from strikewatch.model import Report, validate_report
+from strikewatch.store import Store
+
+from .conftest import SAMPLES
+
+CORPUS = SAMPLES / "corpus" / "reports.jsonl"
+
+
+@pytest.fixture(scope="module")
+def extracted():
+    lines = [json.loads(l) for l in CORPUS.read_text(encoding="utf-8").splitlines() if l.strip()]
+    return {line["id"]: (line, extract_dict(line)) for line in lines}
+
+
+def test_output_follows_the_spec_and_spans_point_at_their_text(extracted):
+    for ident, (doc, out) in extracted.items():
+        assert out["id"] == ident and out["format_version"] == 1
+        for rep in out["reports"]:
+            report = Report.from_dict(rep)
+            problems = [p for p in validate_report(report) if "actor" not in p]
+            assert not problems, (ident, problems)
+            assert report.to_dict() == rep
+            for item in rep["figures"] + rep["perpetrators"]:
+                start, end = item["span"]
+                if item.get("span_basis") != "reduced_text":
+                    assert doc["text"][start:end] == item["text"], (ident, item)
+            for key, rng in rep["casualties"].items():
+                if rng["best"] is not None:
+                    assert rng["low"] is None or rng["low"] <= rng["best"]
+                    assert rng["high"] is None or rng["best"] <= rng["high"]
+
+
+def test_documents_without_an_attack_give_no_report(extracted):
+    for ident in ("sample-en-020", "sample-en-021", "sample-en-022", "sample-en-023"):
+        assert extracted[ident][1]["reports"] == [], ident
+
+
+def test_a_round_up_becomes_several_incidents_and_a_story_one(extracted):
+    roundup = extracted["sample-en-004"][1]["reports"]
+    assert len(roundup) >= 3
+    assert {"air_strike", "shelling"} <= {r["event_type"] for r in roundup}
+    story = extracted["sample-en-015"][1]["reports"]
+    assert len(story) == 1 and story[0]["event_type"] == "air_strike"
+    assert story[0]["location"]["admin1"] == "Idlib"
+
+
+def test_main_incident_fields(extracted):
+    rep = extracted["sample-en-001"][1]["reports"][0]
+    assert rep["event_type"] == "air_strike"
+    assert rep["date"]["start"] == "2019-07-22" and rep["date"]["precision"] == "day"
+    assert rep["location"]["country"] == "SY" and rep["location"]["admin1"] == "Idlib"
+    assert any(f["source"] == "Syrian Observatory for Human Rights" for f in rep["figures"])
+    assert rep["casualties"]["civilians_killed"]["low"] == 23
+    assert {"actor": "Russia", "role": "denied"}.items() <= next(
+        p for p in rep["perpetrators"] if p["role"] == "denied").items()
+    assert rep["attribution"]["actor"] == "Russia"
+    assert any(t["type"] == "market" for t in rep["targets"])
+
+
+def test_arabic_is_read_but_not_yet_extracted(extracted):
+    out = extracted["sample-ar-001"][1]
+    assert out["language"] == "ar" and out["reports"] == []
+    assert out["errors"][0]["code"] == "unsupported_language"
+
+
+def test_bad_documents_become_error_lines_in_order(tmp_path, db):
+    src = tmp_path / "in.jsonl"
+    src.write_text("\n".join([
+        json.dumps({"id": "ok", "text": "An air strike on a market in Saraqib killed 4 civilians on Monday.",
+                    "published": "2020-01-15"}),
+        "{broken",
+        json.dumps({"id": "no-text"}),
+        json.dumps({"id": "html", "format": "html", "text": "<p>Shelling killed <b>two</b> people in Ariha.</p>"}),
+    ]) + "\n", encoding="utf-8")
+    out = subprocess.run([sys.executable, "-m", "strikewatch", "extract", str(src)], capture_output=True, check=True)
+    lines = [json.loads(l) for l in out.stdout.decode().splitlines()]
+    assert [l["id"] for l in lines] == ["ok", None, "no-text", "html"]
+    assert lines[0]["reports"] and not lines[0]["errors"]
+    assert lines[1]["errors"][0]["code"] == "bad_json"
+    assert lines[2]["errors"][0]["code"] == "missing_field"
+    assert lines[3]["reports"][0]["event_type"] == "shelling"
+    fig = lines[3]["reports"][0]["figures"][0]  # "two" sits inside <b>: the span says what it indexes
+    assert fig.get("span_basis") == "reduced_text" or fig["text"] in "<p>Shelling killed <b>two</b> people"
+    stdin = subprocess.run([sys.executable, "-m", "strikewatch", "extract", "-o", str(tmp_path / "o.jsonl"), "-"],
+                           input=src.read_bytes(), capture_output=True, check=True)
+    assert stdin.stdout == b""
+    via_stdin = [json.loads(l) for l in (tmp_path / "o.jsonl").read_text().splitlines()]
+    for a, b in zip(via_stdin, lines, strict=True):  # the same, but for where errors say they were
+        assert a["reports"] == b["reports"] and [e["code"] for e in a["errors"]] == [e["code"] for e in b["errors"]]
+
+
+def test_ingested_documents_are_extracted_with_provenance(sw, db):
+    assert sw("ingest", CORPUS).code == 0
+    status = sw("status", "--json").json()
+    assert status["reports"] > 20
+    with Store(db) as store:
+        docs = store.list_documents(limit=100)
+        assert not store.documents_to_extract(EXTRACTOR)
+        rows = store.conn.execute(
+            "SELECT r.document_id, f.text, f.span_start, f.span_end FROM figures f JOIN reports r ON r.id = f.report_id"
+        ).fetchall()
+        texts = {d.id: d.text for d in docs}
+        assert rows
+        for doc_id, text, start, end in rows:
+            assert texts[doc_id][start:end] == text
+        errors = dict(store.conn.execute("SELECT e.errors, count(*) FROM extractions e GROUP BY 1").fetchall())
+        assert any("unsupported_language" in e for e in errors)
+        assert store.verify().ok
+    again = sw("extract", "--stored")
+    assert "extracted 0 documents" in again.out
