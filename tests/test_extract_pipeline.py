@@ -119,3 +119,12 @@ def test_ingested_documents_are_extracted_with_provenance(sw, db):
         assert store.verify().ok
     again = sw("extract", "--stored")
     assert "extracted 0 documents" in again.out
+
+
+def test_gazetteer_command_resolves_spelling_variants(sw, tmp_path, monkeypatch):
+    rows = sw("gazetteer", "--json", "Khan Sheikhoun", use_db=False).json()
+    assert rows[0]["country"] == "SY" and rows[0]["admin1"] == "Idlib"
+    same = sw("gazetteer", "--json", "--country", "SY", "Khan Shaykhun", use_db=False).json()
+    assert same[0]["id"] == rows[0]["id"]
+    assert "no place called" in sw("gazetteer", "Qwxzlpt Vvv", use_db=False).out
+    assert sw("gazetteer", use_db=False).code == 2

@@ -341,7 +341,8 @@ def eval_command(gold: tuple[str, ...], as_json: bool) -> None:
 @click.argument("name", required=False)
 @click.option("--country", metavar="CC", help="Only places in this country (ISO 3166-1 alpha-2).")
 @click.option("--add-dump", type=click.Path(exists=True, dir_okay=False),
-              help="Add a GeoNames country dump (the tab-separated XX.txt export) to your gazetteer.")
+              help="Add a GeoNames country dump (the tab-separated XX.txt export) to your own gazetteer "
+                   "[env STRIKEWATCH_GAZETTEER_OVERLAY; default ~/.local/share/strikewatch/gazetteer-overlay.tsv.gz].")
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
 def gazetteer(name: str | None, country: str | None, add_dump: str | None, as_json: bool) -> None:
     """Look a place up in the gazetteer, as the extractor would, or add a
@@ -349,8 +350,9 @@ def gazetteer(name: str | None, country: str | None, add_dump: str | None, as_js
     from .geo import gazetteer as geo
 
     if add_dump:
-        added = geo.add_geonames_dump(add_dump)
-        click.echo(f"added {added} places from {add_dump}")
+        overlay = geo.default_overlay_path()
+        added = geo.Gazetteer.load_default().add_geonames_dump(add_dump, overlay=overlay)
+        click.echo(f"added {added} places from {add_dump} to {overlay}")
         if not name:
             return
     if not name:
