@@ -237,3 +237,114 @@ def test_figure_to_model() -> None:
         "source": None, "text": "Two aid workers were wounded", "span": [0, 28],
         "subgroup": "aid_workers",
     }
+
+
+# --------------------------------------------------------------------------
+# headlines, long subjects, re-mentions (all sentences invented)
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("4 Peshmerga members killed near the border crossing.", [("killed", "all", 4, 4, "exact")]),
+        ("3 YPG fighters were wounded in the clashes.", [("injured", "combatants", 3, 3, "exact")]),
+        ("12 members of the Islamic State killed near the bridge.", [("killed", "all", 12, 12, "exact")]),
+        ('Roadside bomb kills about 7 "militants" near the town.',
+         [("killed", "combatants", 7, 7, "about")]),
+        ("At least eight fighters of \u201cFree Army\u201d were killed overnight.",
+         [("killed", "combatants", 8, None, "at_least")]),
+        ("At least four men working for the water board were killed on Friday.",
+         [("killed", "all", 4, None, "at_least")]),
+        ("2 UN national staff contracted drivers were stabbed to death on the road.",
+         [("killed", "civilians", 2, 2, "exact")]),
+        ("The toll had reached 31 by the evening.", [("killed", "all", 31, 31, "exact")]),
+        ("The death toll rises to 14 at least.", [("killed", "all", 14, None, "at_least")]),
+        ("A farmer dies in the shelling.", [("killed", "civilians", 1, 1, "exact")]),
+        ("A citizen dies of his wounds.", [("killed", "all", 1, 1, "exact")]),
+        ("Several bodies had not yet been identified by the morgue.", []),
+        ("Six men were killed and others were wounded.",
+         [("killed", "all", 6, 6, "exact"), ("injured", "all", 2, None, "vague")]),
+        ("The shell hit a bus, killing four and injuring others.",
+         [("killed", "all", 4, 4, "exact"), ("injured", "all", 2, None, "vague")]),
+        ("On 3 March 2019 nine members of the Omar family were killed.",
+         [("killed", "civilians", 9, 9, "exact")]),
+    ],
+)
+def test_headlines_and_long_subjects(text: str, expected: list[tuple]) -> None:
+    assert simple(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Three gunmen stormed the clinic and killed two nurses.",
+        "5 soldiers attacked the post and killed two farmers.",
+    ],
+)
+def test_active_subject_is_not_the_victim(text: str) -> None:
+    assert [f.group for f in figs(text)] == ["civilians" if "farmers" in text else "medical_staff"]
+
+
+def test_list_without_commas() -> None:
+    found = figs("Some 150 civilians including 30 women and children killed in a month of shelling.")
+    assert [(f.group, f.low) for f in found] == [("civilians", 150), ("women", 30)]
+    cas = reconcile(found)
+    assert cas.civilians_killed.best == 150 and cas.killed.best == 150
+
+
+@pytest.mark.parametrize(
+    ("text", "group", "count"),
+    [
+        ("Two paramedics were among the dead.", "medical_staff", 2),
+        ("Among the dead were four teachers.", "civilians", 4),
+    ],
+)
+def test_among_the_dead(text: str, group: str, count: int) -> None:
+    (f,) = figs(text)
+    assert (f.measure, f.group, f.low) == ("killed", group, count)
+
+
+def test_a_man_and_a_boy_are_two() -> None:
+    cas = reconcile(figs("A man and a boy were killed in the strike."))
+    assert cas.killed.best == 2
+    assert cas.civilians_killed.is_unknown  # one child does not count the civilians
+
+
+def test_subset_parts_do_not_make_a_civilian_total() -> None:
+    text = "At least 19 people, including a teacher and six children, were killed."
+    found = figs(text)
+    assert found[0].text == text[:-1]
+    cas = reconcile(found)
+    assert cas.killed.best == 19
+    assert cas.children_killed.best == 6
+    assert cas.civilians_killed.is_unknown
+
+
+def test_family_counts_after_a_stated_total() -> None:
+    text = ("At least 30 people were killed in the strike. Nine members of the Omar family "
+            "were killed, and 12 members of the Saleh family were killed.")
+    cas = reconcile(figs(text))
+    assert cas.killed.best == 30
+    assert cas.civilians_killed.is_unknown
+    # the family count first is the lead figure: it stays the civilians' count
+    text = "Fourteen members of the Omar family were killed. A neighbour was also killed."
+    cas = reconcile(figs(text))
+    assert cas.civilians_killed.best == 14 and cas.killed.best == 14
+
+
+def test_everyone_is_at_least_the_civilians() -> None:
+    cas = reconcile([_fig(23, 23, "exact", "civilians"), _fig(3, None, "vague")])
+    assert (cas.killed.low, cas.killed.best, cas.killed.high) == (23, 23, 23)
+    cas = reconcile([_fig(10, 10, "exact", "civilians"), _fig(12, 12, "exact", "children")])
+    assert cas.civilians_killed.best == 12 and cas.killed.best == 12
+
+
+def test_single_victims_do_not_outvote_a_toll() -> None:
+    cas = reconcile([_fig(16, None, "at_least", "civilians"), _fig(1, 1, "exact", "civilians"),
+                     _fig(1, 1, "exact", "civilians")])
+    assert cas.civilians_killed.best == 16
+
+
+def test_partitive_is_a_part() -> None:
+    found = figs("Eight civilians were killed. Two of the injured were children.")
+    cas = reconcile(found)
+    assert cas.civilians_killed.best == 8

@@ -113,3 +113,20 @@ def test_no_one_is_not_one() -> None:
 
 def test_a_only_before_person_nouns() -> None:
     assert _nums("a strike hit a house") == []
+
+
+def test_count_after_a_year() -> None:
+    assert _nums("On 4 May 2019 seven people died")[-1] == ("seven", 7, 7, "exact")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("injuring others", [("others", 2, None, "vague")]),
+        ("12 others were hurt", [("12", 12, 12, "exact")]),
+        ("the others were hurt", []),
+        ("among others", []),
+    ],
+)
+def test_others_is_vague_only_alone(text: str, expected: list[tuple]) -> None:
+    assert _nums(text) == expected

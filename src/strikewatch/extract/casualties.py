@@ -6,7 +6,14 @@ these ways (all vocabulary is in ``data/lexicons/en/casualties.toml``):
 * count first: "at least 23 civilians were killed", "two dead", "21 deaths",
   "a family of five was killed";
 * measure first: "killed 23 people", "killing at least 12", "the death toll
-  rose to 50", "the deaths of six children";
+  rose to 50", "the toll had reached 50", "the deaths of six children",
+  "among the dead were three medics";
+* long subjects: "six men working for the civil defence were killed",
+  "18 members of the Islamic State killed near the dam" (a headline without
+  an auxiliary, then only when nothing in between reads as a verb or a
+  clause of its own); up to two unknown words written with a capital stand
+  as modifiers ("6 Asayish members", "3 SDF fighters");
+* re-mentions are not figures: "several bodies had not yet been identified";
 * continued lists: "killing 12, including five children" and "three children
   and two women were killed" give one figure per part, each with its own
   group. No total is invented as a figure (figures keep what the document
@@ -42,12 +49,28 @@ figures not marked ``other_event``:
   least N"'s N, an "up to N"'s N).
 * ``best``: the value cited most often among specific figures (exact, about,
   range low, at least, more than); a tie goes to the highest of them (later
-  and fuller counts tend to be higher). Without specific figures: the highest
-  vague low, else the "up to" value. Never an average no source gave.
+  and fuller counts tend to be higher). A count of one ("a man", "one of the
+  victims") names a victim rather than a toll and is left out when larger
+  specific counts exist. Without specific figures: the highest vague low,
+  else the "up to" value. Never an average no source gave.
+* Totals and parts: a group's range comes from its totals; figures that are
+  parts of a larger count (a subset after "including" or inside a long
+  subject, a partitive "two of the injured", "among the dead were …") are
+  used only when the group has no total. Civilians counted only through such
+  parts or through one family's members ("20 members of the X family") get no
+  civilians range of their own when an earlier all-group total is at least as
+  large ("38 people were killed … 20 members of the X family"): which of the
+  38 were civilians is not said.
 * Derived keys: with no ``civilians`` figure, ``civilians_<m>`` is the sum of
-  the children, women and medical staff ranges; with no ``all`` figure,
-  ``<m>`` (everyone) is civilians (given or derived) plus combatants. An
-  explicit figure always wins over a derived one.
+  the children, women and medical staff ranges (not when that sum falls short
+  of a list's own total: "a man and a boy" are two people, one of them a
+  child); with no ``all`` figure, ``<m>`` (everyone) is civilians (given or
+  derived) plus combatants. An explicit figure always wins over a derived one.
+* Consistency: everyone >= civilians >= each of children, women and medical
+  staff. A smaller group's low, best and high raise the larger group's (the
+  spec example: "at least 23 civilians" and "the toll reached 50" give
+  civilians 23 and everyone 50; a lone "23 civilians" with "10 people" gives
+  everyone 23).
 """
 
 from __future__ import annotations
@@ -83,6 +106,43 @@ _JOIN = re.compile(
     r"of\s+whom|of\s+them|mostly|mainly|most\s+of\s+them)?\s*(?:,|\()?\s*)$"
 )
 _SUBSET = re.compile(r"including|among|whom|them|mostly|mainly|\(")
+_PARTITIVE = re.compile(r"\s+of\s+(?:the|them|whom|those|these|his|her|their|its|our)\b")
+# Measures that are nouns ("21 deaths"): they follow a count directly, never a long subject.
+_MEASURE_NOUNS = frozenset({
+    "dead", "deaths", "death", "deads", "martyrs", "fatalities", "fatality", "bodies", "injuries",
+    "casualties", "gunshot wounds", "gunshot injuries", "gunshot wound", "missing", "shot",
+    "succumbed", "under the rubble", "treated for",
+})
+_LONG_AUX = (
+    "were|was|are|is|have\\s+been|has\\s+been|had\\s+been|been|being|reportedly|reported|"
+    "later|also|all|allegedly|subsequently|both|then|found|confirmed|believed|feared|"
+    "seriously|critically|severely|lightly|slightly|badly|initially|immediately|instantly|"
+    "themselves|together|now|either|who|that"
+)
+# What may not stand between a subject and its verb: another clause or a new statement.
+_LONG_BAD = re.compile(
+    r"\b(?:said|says|say|told|tells|according|when|whenever|while|after|before|because|but|"
+    r"although|though|whereas|where|whose|which|if|than|not|no|never|nor|since|until|then|"
+    r"were|was|are|is|had|has|have|will|would|could|may|might|must|should|can)\b"
+)
+# Without an auxiliary ("3 fighters killed in …") the gap must hold no verb of its own.
+_LONG_VERB = re.compile(
+    r"\b(?:[a-z]+ed|target|targets|attack|attacks|kill|kills|hit|hits|strike|strikes|bomb|bombs|"
+    r"shell|shells|fire|fires|carry|carries|launch|launches|storm|storms|capture|captures|control|"
+    r"controls|seize|seizes|take|takes|took|flee|fled|return|returns|arrive|arrives|enter|enters|"
+    r"leave|leaves|left|advance|advances|clash|clashes|fight|fights|fought|and|or)\s*$"
+    r"|\b(?:target|targets|attack|attacks|kill|kills|hit|hits|strike|strikes|bomb|bombs|shell|"
+    r"launch|launches|storm|storms|capture|captures|seize|seizes|take|takes|took|flee|fled|"
+    r"enter|enters|fight|fights|fought)\b"
+)
+_ED_OK = re.compile(r"-[a-z]+ed$|^(?:allied|armed|affiliated|suspected|alleged|unidentified|displaced|"
+                    r"contracted|hired|named|called|identified|employed|based|linked|backed|supported|"
+                    r"united|related|detained|trapped|abducted|kidnapped|recruited|deployed|stationed)$")
+_SUBSET_BEFORE = re.compile(r"including|among|mostly|mainly|of\s+whom|of\s+them|\(")
+_IDENTIFY = re.compile(
+    r"\s*(?:(?:had|have|has|were|was|are|is|could|can|remain|remained|still|yet|not|been|be|being|"
+    r"yet|to)\s+){0,5}(?:identified|named|recognised|recognized|claimed|unidentified|unclaimed)\b"
+)
 _CLAUSE_BREAK = re.compile(r";|\b(?:bringing|raising|taking|pushing|increasing|adding)\b")
 
 
@@ -104,6 +164,9 @@ class _Rules:
     aid_nouns: frozenset[str]
     aid_mods: re.Pattern[str]
     max_count: int
+    long: re.Pattern[str]
+    no_aux: frozenset[str]
+    count_in_gap: re.Pattern[str]
 
 
 @lru_cache(maxsize=1)
@@ -129,7 +192,7 @@ def _rules() -> _Rules:
         rf"(?:\s+(?P<pq>{post_q})\b)?"
         r"(?:\s*,\s*(?:including|among\s+them|among\s+whom|mostly|mainly|most\s+of\s+them|all\s+of\s+them)"
         r"\b[^,.;:]{0,80},|\s*\([^()]{0,80}\)|\s*,)?"
-        rf"(?:\s+(?:{_AUX}|[a-z]+ed(?:\s+up)?(?:\s+and|,))\b){{0,6}}"
+        rf"(?:\s+(?:{_AUX}|[a-z]+ed(?:\s+up)?(?:\s+and|,)(?!\s+(?:others|people|persons|another|\d)))\b){{0,6}}"
         rf"\s*\b(?P<m>{_alt(after)})\b"
     )
     pre = re.compile(rf"\b(?P<m>{_alt(before)})(?:\s+(?:{_FILL})\b){{0,3}}\s*$")
@@ -151,10 +214,23 @@ def _rules() -> _Rules:
     cues = re.compile(rf"\b(?:{_alt(raw['other_event']['cues'])})")
     aid_nouns = frozenset(raw["persons"]["aid_nouns"])
     aid_mods = re.compile(rf"\b(?:{_alt(raw['aid']['modifiers'])})\b")
+    # A long subject: "six men working for the civil defence were killed", "18 members of
+    # the Islamic State killed near the dam". Only verb-like measures end it (no nouns).
+    verbs = [k for k in after if k not in _MEASURE_NOUNS]
+    long = re.compile(
+        r"(?P<gap>[^.;:!?\n]{0,140}?)"
+        rf"(?P<aux>(?:\s+(?:{_LONG_AUX})\b)*)"
+        rf"\s*,?\s+(?P<m>{_alt(verbs)})\b"
+    )
+    units = _alt([*raw["number_words"]["units"], *raw["vague"]])
+    persons = _alt([g for g in groups if "famil" not in g])
+    count_in_gap = re.compile(rf"\b(?:\d+|an?|{units})\s+(?:(?:{mods})\s+){{0,2}}(?:{persons})\b")
+    no_aux = frozenset(k for k in verbs if k.endswith("ed") or k in ("died", "dies", "slain", "hurt", "dead"))
     return _Rules(
         post=post, pre=pre, noun_after=noun_after, family=family, zero=zero, zero_group=zero_group,
         cues=cues, measure_after=after, measure_before=before, zero_map=zero_map, groups=groups,
         aid_nouns=aid_nouns, aid_mods=aid_mods, max_count=int(raw["other_event"]["max_count"]),
+        long=long, no_aux=no_aux, count_in_gap=count_in_gap,
     )
 
 
@@ -213,6 +289,12 @@ def find_figures(doc: TextDoc, sources: list[SourceMention]) -> list[FigureMenti
     for i in range(1, len(numbers)):
         prev = found[i - 1]
         if found[i] is None and prev is not None and _has_noun(rules, doc, numbers[i]):
+            if prev.end > numbers[i].start:
+                # inside a long subject: "19 people, including a journalist and …, were killed"
+                inner = folded[prev.start:numbers[i].start]
+                if _SUBSET_BEFORE.search(inner):
+                    found[i] = _inherit(doc, rules, numbers[i], tails[i], prev, ", including ")
+                continue
             gap = folded[prev.end:numbers[i].start]
             if _JOIN.match(gap) and doc.sentence_of(numbers[i].start) == doc.sentence_of(prev.start):
                 found[i] = _inherit(doc, rules, numbers[i], tails[i], prev, gap)
@@ -225,12 +307,23 @@ def find_figures(doc: TextDoc, sources: list[SourceMention]) -> list[FigureMenti
     figures = [f for f in found if f is not None]
     figures.extend(_zeros(doc, rules, figures))
     figures.sort(key=lambda f: (f.start, f.end))
+    _mark_contained(figures)
     _mark_other_events(doc, rules, figures)
     for f in figures:
         if (f.low or 0) >= rules.max_count or (f.high or 0) >= rules.max_count:
             f.other_event = True
     _assign_sources(doc, figures, sources)
     return figures
+
+
+def _mark_contained(figures: list[FigureMention]) -> None:
+    """A figure inside another one's span is a part of it ("… including eight children, were killed")."""
+    reach, holder = -1, None
+    for f in figures:
+        if holder is not None and f.start < reach and f.end <= reach and f is not holder:
+            f.part = True
+        if f.end > reach:
+            reach, holder = f.end, f
 
 
 def _has_noun(rules: _Rules, doc: TextDoc, n: NumberMention) -> bool:
@@ -248,12 +341,46 @@ def _inherit(doc: TextDoc, rules: _Rules, n: NumberMention, tail: int, other: Fi
     if other.qualifier == "up_to" and other.low is None:
         low, high, qual = None, n.high if n.high is not None else n.low, "up_to"
     list_id = None
-    if not _SUBSET.search(gap):
+    subset = bool(_SUBSET.search(gap))
+    if not subset:
         if other.list_id is None:
             other.list_id = other.start
         list_id = other.list_id
     return FigureMention(start=n.start, end=tail, text=doc.text[n.start:tail], measure=other.measure,
-                         group=group, low=low, high=high, qualifier=qual, subgroup=sub, list_id=list_id)
+                group=group, low=low, high=high, qualifier=qual, subgroup=sub, list_id=list_id,
+                part=subset, family=_is_family(rules, m))
+
+
+_CAP_TOKEN = re.compile(r"\s+[\"'\u201c\u201d\u2018\u2019]?(?:[A-Z][\w'\u2019.-]*)[\"'\u201c\u201d\u2018\u2019]?(?=\s)")
+_QUOTE = re.compile(r"\s*[\"'\u201c\u201d\u2018\u2019]")
+
+
+def _skips(doc: TextDoc, pos: int) -> list[int]:
+    """Where a noun phrase may go on after unknown capitalised words or a quote mark.
+
+    "6 Asayish members", "3 SDF fighters", 'about 10 "fighters"': up to two words
+    written with a capital (names and acronyms the lexicon cannot list) are read
+    as modifiers.
+    """
+    out = []
+    q = _QUOTE.match(doc.text, pos)
+    if q:
+        out.append(q.end())
+    p = pos
+    for _ in range(2):
+        t = _CAP_TOKEN.match(doc.text, p)
+        if not t:
+            break
+        p = t.end()
+        out.append(p)
+    return out
+
+
+def _is_family(rules: _Rules, m: re.Match[str] | None) -> bool:
+    if not m:
+        return False
+    words = f"{m.group('grp') or ''} {m.group('grp2') or ''} {m.group('of') or ''}"
+    return "famil" in words
 
 
 def _read(doc: TextDoc, rules: _Rules, n: NumberMention) -> tuple[FigureMention | None, int]:
@@ -266,10 +393,19 @@ def _read(doc: TextDoc, rules: _Rules, n: NumberMention) -> tuple[FigureMention 
         start = fam.start() + (len(fam.group(0)) - len(fam.group(0).lstrip()))
     qual = n.qualifier
     low, high = n.low, n.high
-    # Count first: "23 people were killed".
+    partitive = bool(_PARTITIVE.match(folded, n.end))
+    # Count first: "23 people were killed" (also after unknown names: "6 Asayish members killed").
     m = rules.post.match(folded, n.end)
+    if not m:
+        for p2 in _skips(doc, n.end):
+            m2 = rules.post.match(folded, p2)
+            if m2 and m2.group("grp"):
+                m = m2
+                break
     if m:
         label = rules.measure_after[_norm(m.group("m"))]
+        if _norm(m.group("m")) == "bodies" and _IDENTIFY.match(folded, m.end()):
+            return None, m.end()  # "several bodies had not been identified": a re-mention
         group, sub = _group(rules, m.group("grp"), m.group("mods"), m.group("of") or "", m.group("grp2"))
         if is_family and group == "all":
             group = "civilians"
@@ -277,9 +413,17 @@ def _read(doc: TextDoc, rules: _Rules, n: NumberMention) -> tuple[FigureMention 
             qual, high = lexicon().post_qualifiers[_norm(m.group("pq"))], None
         measure, qual, low, high = _measure(label, qual, low, high)
         end = m.end()
-        return FigureMention(start=start, end=end, text=doc.text[start:end], measure=measure,
-                             group=group, low=low, high=high, qualifier=qual, subgroup=sub), end
+        part = partitive or "among" in m.group("m")
+        return FigureMention(start=start, end=end, text=doc.text[start:end], measure=measure, group=group,
+                    low=low, high=high, qualifier=qual, subgroup=sub, part=part,
+                    family=is_family or _is_family(rules, m)), end
     a = rules.noun_after.match(folded, n.end)
+    if not (a and a.group("grp")):
+        for p2 in _skips(doc, n.end):
+            a2 = rules.noun_after.match(folded, p2)
+            if a2 and a2.group("grp"):
+                a = a2
+                break
     has_noun = bool(a and a.group("grp"))
     tail = n.end
     if a and has_noun:
@@ -298,9 +442,50 @@ def _read(doc: TextDoc, rules: _Rules, n: NumberMention) -> tuple[FigureMention 
             qual, high = lexicon().post_qualifiers[_norm(a.group("pq"))], None
         measure, qual, low, high = _measure(label, qual, low, high)
         s = p.start()
+        part = partitive or "among" in p.group("m")
         return FigureMention(start=s, end=tail, text=doc.text[s:tail], measure=measure, group=group,
-                             low=low, high=high, qualifier=qual, subgroup=sub), tail
+                    low=low, high=high, qualifier=qual, subgroup=sub, part=part,
+                    family=is_family or _is_family(rules, a)), tail
+    # A long subject: "at least six men working for the civil defence were killed".
+    if a and has_noun:
+        fig = _long_subject(doc, rules, n, a, tail, start, partitive, is_family)
+        if fig is not None:
+            return fig, tail
     return None, tail
+
+
+def _long_subject(doc: TextDoc, rules: _Rules, n: NumberMention, a: re.Match[str], tail: int,
+                  start: int, part: bool, is_family: bool) -> FigureMention | None:
+    """A count whose verb comes after a qualifying phrase, in the same clause."""
+    folded = doc.folded
+    m = rules.long.match(folded, tail)
+    if not m:
+        return None
+    gap = m.group("gap")
+    aux = m.group("aux")
+    if _LONG_BAD.search(gap):
+        return None
+    if not aux.strip():
+        if len(gap) > 80 or _LONG_VERB.search(gap) or _norm(m.group("m")) not in rules.no_aux:
+            return None
+        if any(w.endswith("ed") and not _ED_OK.search(w) for w in re.findall(r"[a-z-]+", gap)):
+            return None
+    # No other casualty count may start inside the gap, except as a listed subset.
+    for inner in rules.count_in_gap.finditer(folded, tail, m.start("aux")):
+        if not _SUBSET_BEFORE.search(folded, tail, inner.start()):
+            return None
+    label = rules.measure_after[_norm(m.group("m"))]
+    group, sub = _group(rules, a.group("grp"), a.group("mods") or "", a.group("of") or "", a.group("grp2"))
+    family = is_family or _is_family(rules, a) or bool(re.search(r"\bfamil", m.group("gap")))
+    if family and group == "all":
+        group = "civilians"
+    qual, low, high = n.qualifier, n.low, n.high
+    if a.group("pq"):
+        qual, high = lexicon().post_qualifiers[_norm(a.group("pq"))], None
+    measure, qual, low, high = _measure(label, qual, low, high)
+    end = m.end()
+    return FigureMention(start=start, end=end, text=doc.text[start:end], measure=measure, group=group, low=low,
+                high=high, qualifier=qual, subgroup=sub, part=part, family=family)
 
 
 def _zeros(doc: TextDoc, rules: _Rules, figures: list[FigureMention]) -> list[FigureMention]:
@@ -315,13 +500,13 @@ def _zeros(doc: TextDoc, rules: _Rules, figures: list[FigureMention]) -> list[Fi
         if free(m.start(), m.end()):
             for measure in rules.zero_map[_norm(m.group(0))]:
                 out.append(FigureMention(start=m.start(), end=m.end(), text=doc.text[m.start():m.end()],
-                                         measure=measure, group="all", low=0, high=0, qualifier="exact"))
+                            measure=measure, group="all", low=0, high=0, qualifier="exact"))
     for m in rules.zero_group.finditer(doc.folded):
         if free(m.start(), m.end()):
             group, _ = _group(rules, m.group("grp"), "")
             measure = "killed" if m.group("m") == "killed" else "injured"
             out.append(FigureMention(start=m.start(), end=m.end(), text=doc.text[m.start():m.end()],
-                                     measure=measure, group=group, low=0, high=0, qualifier="exact"))
+                            measure=measure, group=group, low=0, high=0, qualifier="exact"))
     return out
 
 
@@ -385,6 +570,9 @@ def _range(figures: list[FigureMention]) -> Range | None:
     highs = [f.high if f.high is not None else f.low for f in figures]
     highs = [h for h in highs if h is not None]
     specific = [f.low for f in figures if f.qualifier in _SPECIFIC and f.low is not None]
+    if any(v > 1 for v in specific):
+        # a single person named ("a man", "one of the victims") is a victim, not a toll
+        specific = [v for v in specific if v > 1]
     best: int | None
     if specific:
         counts = Counter(specific)
@@ -414,8 +602,12 @@ def _merge(parts: list[FigureMention], group: str) -> FigureMention:
     high = sum(p.high if p.high is not None else (p.low or 0) for p in parts)
     subs = {p.subgroup for p in parts}
     return FigureMention(start=parts[0].start, end=parts[-1].end, text="", measure=parts[0].measure,
-                         group=group, low=low, high=None if qualifier == "at_least" else high,
-                         qualifier=qualifier, subgroup=subs.pop() if len(subs) == 1 else None)
+                group=group, low=low, high=None if qualifier == "at_least" else high,
+                qualifier=qualifier, subgroup=subs.pop() if len(subs) == 1 else None,
+                part=all(p.part for p in parts), family=all(p.family for p in parts))
+
+
+
 
 
 def _effective(figures: list[FigureMention]) -> list[FigureMention]:
@@ -441,6 +633,37 @@ def _effective(figures: list[FigureMention]) -> list[FigureMention]:
     return out
 
 
+def _group_range(figures: list[FigureMention]) -> Range | None:
+    """A group's range from its totals; from its parts only when no total is given."""
+    wholes = [f for f in figures if not f.part]
+    return _range(wholes or figures)
+
+
+def _floor(r: Range | None, subs: list[Range | None]) -> Range | None:
+    """Raise ``r`` so that no end lies below the same end of a subgroup's range."""
+    subs = [x for x in subs if x is not None and not x.is_unknown]
+    if r is None or not subs:
+        return r
+
+    def top(a: int | None, b: int | None) -> int | None:
+        return b if a is None else (a if b is None else max(a, b))
+
+    low, best, high = r.low, r.best, r.high
+    for x in subs:
+        if low is not None or r.best is not None:
+            low = top(low, x.low)
+        best = top(best, x.best)
+        high = top(high, x.high if x.high is not None else x.best)
+    if low is not None and best is not None and low > best:
+        best = low
+    if high is not None and best is not None and high < best:
+        high = best
+    return Range(low=low, best=best, high=high)
+
+
+_CIVILIAN_PARTS = ("children", "women", "medical_staff")
+
+
 def reconcile(figures: list[FigureMention]) -> Casualties:
     """The document's casualty ranges, by ``[group_]measure`` key (rules in the module docstring)."""
     by_key: dict[tuple[str, str], list[FigureMention]] = {}
@@ -448,16 +671,39 @@ def reconcile(figures: list[FigureMention]) -> Casualties:
         by_key.setdefault((f.measure, f.group), []).append(f)
     ranges: dict[str, Range] = {}
     for measure in ("killed", "injured", "missing"):
-        own = {g: _range(fs) for (m, g), fs in by_key.items() if m == measure}
-        stated_all = any(f.text for f in by_key.get((measure, "all"), []))
+        alls = [f for f in by_key.get((measure, "all"), []) if f.text and not f.part]
+        stated_all = bool(alls)
+        all_best = _range(alls).best if alls else None
+        own: dict[str, Range | None] = {}
+        for (m, g), fs in by_key.items():
+            if m != measure:
+                continue
+            r = _group_range(fs)
+            if (g == "civilians" and r is not None and all_best is not None
+                    and all(f.part or f.family for f in fs) and all_best >= (r.best or 0)
+                    and alls[0].start < min(f.start for f in fs)):
+                # "19 people, including a journalist", "38 people … 20 members of the X
+                # family" (the total stated first): parts of it; the civilians' own
+                # total is not given
+                continue
+            own[g] = r
         civ = own.get("civilians")
+        derived = civ is None
         if civ is None and not stated_all:
-            civ = _sum([r for g in ("children", "women", "medical_staff") if (r := own.get(g)) is not None])
+            civ = _sum([r for g in _CIVILIAN_PARTS if (r := own.get(g)) is not None])
+            whole = own.get("all")
+            if civ is not None and whole is not None and (civ.best or 0) < (whole.best or 0):
+                civ = None  # "a man and a boy": the children alone do not count the civilians
+        # Consistency: everyone >= civilians >= each of children, women, medical staff.
+        subs = [own.get(g) for g in _CIVILIAN_PARTS]
+        if civ is not None and not derived:
+            civ = _floor(civ, subs)
         everyone = own.get("all") or _sum([r for r in (civ, own.get("combatants")) if r is not None])
+        everyone = _floor(everyone, [civ, own.get("combatants"), *subs])
         for group, r in own.items():
-            if r is not None:
-                ranges[measure if group == "all" else f"{group}_{measure}"] = r
-        if civ is not None and "civilians" not in own:
+            if r is not None and group not in ("all", "civilians"):
+                ranges[f"{group}_{measure}"] = r
+        if civ is not None:
             ranges[f"civilians_{measure}"] = civ
         if everyone is not None:
             ranges[measure] = everyone

@@ -68,6 +68,10 @@ class FigureMention(Mention):
     other_event: bool = False  # about another event or a cumulative toll: not this incident's
     subgroup: str | None = None  # a finer group the vocabulary lacks, e.g. "aid_workers" (AWSD's count)
     list_id: int | None = None  # parts of one additive list ("three children and two women") share it
+    # a part of a larger count the text states or implies, not a total for its group: a subset
+    # ("…, including five children"), a partitive ("two of the injured"), a re-mention ("among the dead")
+    part: bool = False
+    family: bool = False  # "nine members of the X family": civilians, maybe not all of the dead
 
 
 @dataclass(slots=True)

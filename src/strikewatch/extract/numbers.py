@@ -187,6 +187,17 @@ _BAD_AFTER = re.compile(
     rf"|\s*,?\s*(?:{_MONTHS})\b)"
 )
 _YEAR = re.compile(r"(?:19|20)\d\d")
+_AFTER_YEAR = re.compile(r"(?<![\d.,:/-])(?:19|20)\d\d,?\s+$")
+_OTHERS_BEFORE = re.compile(
+    r"(?:\d|\b(?:the|these|those|all|some|any|many|several|few|numerous|dozens|hundreds|scores|tens|"
+    r"of|among|amongst|and\s+the|no|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
+    r"twenty|thirty|forty|fifty|dozen|hundred|thousand|more|other|his|her|their|its|our|"
+    r"several|various|both|each|with|to|from|for|like|as|than|by|whom|number\s+of))[\s,]*$"
+)
+
+
+def _norm_ws(s: str) -> str:
+    return re.sub(r"\s+", " ", s)
 _AGE_PAREN = re.compile(r"^\s*(?:or\s+\d+\s*)?(?:years?(?:\s+old)?\s*)?\)")
 
 
@@ -221,10 +232,18 @@ def _mention(m: re.Match[str], doc: TextDoc, lex: Lexicon) -> NumberMention | No
             core_end = m.end(name)
             break
     # Context checks on the numeric core.
+    if m.group("v") is not None and _norm_ws(m.group("v")) == "others":
+        # "others" is a count only where nothing before it counts or points back:
+        # "injuring others" (vague, two or more), never "12 others" or "the others".
+        if m.group("q") or _OTHERS_BEFORE.search(folded, max(0, start - 24), start):
+            return None
     if m.group("v") is None and m.group("a") is None:
         before = folded[max(0, core_start - 14):core_start]
         after = folded[core_end:core_end + 24]
-        if _BAD_BEFORE.search(before) or _BAD_AFTER.match(after):
+        bad = _BAD_BEFORE.search(before)
+        if bad and _AFTER_YEAR.search(before):
+            bad = None  # "On 7 October 2023 six people ...": the digit before is a year
+        if bad or _BAD_AFTER.match(after):
             return None
         if before.endswith("(") and _AGE_PAREN.match(after):
             return None
