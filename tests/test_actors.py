@@ -90,3 +90,21 @@ def test_theatre_cue_only_with_doc() -> None:
 
 def test_nothing_points_anywhere() -> None:
     assert attribute([]) is None
+
+
+def test_rounded_probabilities_never_sum_past_one() -> None:
+    texts = (
+        (
+            "In the north, Russian warplanes struck a market. Later a Syrian government MiG-23 "
+            "hit a house in Idlib, and a drone struck a car."
+        ),
+        "Turkish drones struck a car near the town. Residents blamed Turkey.",
+        "Israeli jets and Russian warplanes were both seen over Idlib before the strike.",
+    )
+    for text in texts:
+        doc, acts = _actors(text)
+        att = attribute(acts, E.find_aircraft(doc), E.find_weapons(doc), doc=doc)
+        assert att is not None
+        total = att.probability + sum(a.probability for a in att.alternatives)
+        assert total <= 1 + 1e-9, (text, total)
+        assert abs(total - 1) < 1e-3

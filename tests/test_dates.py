@@ -249,3 +249,51 @@ def test_spans_point_into_the_original_text() -> None:
     doc = TextDoc(text, published=None)
     for m in find_dates(doc):
         assert text[m.start : m.end] == m.text
+
+
+def test_dateline_anchors_relative_dates_without_published() -> None:
+    text = "EXAMPLE CITY, May 30, 2017 (Agency) - Jets struck the market on Sunday, killing six."
+    doc = TextDoc(text, published=None)
+    found = find_dates(doc)
+    kinds = {m.text: (m.start_date, m.kind) for m in found}
+    assert kinds["May 30, 2017"] == ("2017-05-30", "dateline")
+    assert kinds["on Sunday"] == ("2017-05-28", "")
+    assert incident_date(doc, found).start == "2017-05-28"
+
+
+def test_a_date_alone_on_the_first_line_is_a_dateline() -> None:
+    text = "30 May 2017\nJets struck the market yesterday, residents said."
+    doc = TextDoc(text, published=None)
+    found = find_dates(doc)
+    assert [(m.start_date, m.kind) for m in found] == [("2017-05-30", "dateline"), ("2017-05-29", "")]
+    # with nothing else dated, the dateline stands in like a publication date
+    only = TextDoc("30 May 2017\nJets struck the market, residents said.", published=None)
+    assert incident_date(only, find_dates(only)).start == "2017-05-30"
+
+
+def test_a_date_in_the_first_sentence_is_not_a_dateline() -> None:
+    doc = TextDoc("On 3 May 2016 jets struck the market; on Friday they returned.", published=None)
+    found = find_dates(doc)
+    # and no reference for "on Friday", which could lie before or after it
+    assert [(m.start_date, m.kind) for m in found] == [("2016-05-03", "")]
+    assert incident_date(doc, found).start == "2016-05-03"
+
+
+def test_next_day_counts_from_the_date_before() -> None:
+    found = dates("Shelling hit the town on 3 March 2016. The next day, jets struck the bakery. "
+                  "Two days later a clinic was hit.")
+    assert [f[1] for f in found] == ["2016-03-03", "2016-03-04", "2016-03-06"]
+
+
+def test_release_dates_are_not_the_attack() -> None:
+    doc = TextDoc("Two drivers were kidnapped near Testville. They were released on 14 August 2015.", published=None)
+    found = find_dates(doc)
+    assert [m.kind for m in found] == ["after"]
+    assert incident_date(doc, found).start is None
+    found = find_dates(TextDoc("He was released on or around 9 September 2015.", published=None))
+    assert found[0].kind == "after"
+
+
+def test_american_spelling_reads_slash_dates_month_first() -> None:
+    assert dates("04/05/2016: a drone hit a neighborhood defense post.")[0][1] == "2016-04-05"
+    assert dates("04/05/2016: a drone hit a neighbourhood defence post.")[0][1] == "2016-05-04"

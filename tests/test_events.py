@@ -111,3 +111,91 @@ def test_describes_attack_no() -> None:
     ):
         doc = TextDoc(text)
         assert not E.describes_attack(doc, E.find_events(doc), has_casualties=cas), text
+
+
+def test_describes_attack_short_monitor_headlines() -> None:
+    """Headlines that name no weapon still report violence: harm words,
+    violent acts and armed actors add up."""
+    for text, cas in (
+        ("Seven fighters killed in clashes near Example Town", True),
+        ("Casualties in the town of Testville and its countryside", False),
+        ("Regime helicopters bombard villages in the northern countryside of Sampleton", False),
+        ("Fierce fighting continues in the east of Sampleton between the two factions", False),
+        ("Militants targeted an army post in the Test valley", False),
+        ("Two aid workers were killed by gunmen on the road to Example Town", False),
+        ("More human losses among government forces in the desert near Testville", False),
+    ):
+        doc = TextDoc(text)
+        assert E.describes_attack(doc, E.find_events(doc), has_casualties=cas), text
+
+
+def test_describes_attack_no_for_exchanges_accidents_and_movements() -> None:
+    for text, cas in (
+        ("The two sides exchanged prisoners and the bodies of dead fighters near the crossing.", False),
+        ("Four workers were injured when a boiler exploded at the Example plant.", True),
+        ("Rebel fighters and army troops were deployed to new posts and reinforcements arrived.", False),
+        ("A famous singer died on Sunday at the age of 88.", False),
+        ("The minister visited troops at the border and signed a new agreement.", False),
+    ):
+        doc = TextDoc(text)
+        assert not E.describes_attack(doc, E.find_events(doc), has_casualties=cas), text
+
+
+def test_attack_score_never_drops_when_a_typed_cue_is_added() -> None:
+    weak = TextDoc("Gunmen killed a guard at the gate.")
+    strong = TextDoc("Gunmen shot dead a guard with rifles and grenades at the gate.")
+    assert E.attack_score(strong, E.find_events(strong), False) >= E.attack_score(weak, E.find_events(weak), False)
+
+
+def test_march_the_month_is_not_a_protest_march() -> None:
+    doc = TextDoc("On 3 March 2019 warplanes bombed the market, killing four people.")
+    plain = TextDoc("On 3 April 2019 warplanes bombed the market, killing four people.")
+    assert E.attack_score(doc, E.find_events(doc), True) == E.attack_score(plain, E.find_events(plain), True)
+
+
+def test_event_type_chemical_decides_over_its_carrier() -> None:
+    doc, ev, we, ac = _all("Rebels fired mortar shells loaded with chlorine gas at the district; artillery fire followed.")
+    assert E.event_type(doc, ev, we, ac) == "chemical_attack"
+
+
+def test_missiles_fired_by_warplanes_are_an_air_strike() -> None:
+    doc, ev, we, ac = _all("Warplanes fired four missiles at a farm near the village of Testabad.")
+    assert E.event_type(doc, ev, we, ac) == "air_strike"
+    doc, ev, we, ac = _all("A ballistic missile hit a farm near the village of Testabad.")
+    assert E.event_type(doc, ev, we, ac) == "missile_strike"
+
+
+def test_violence_with_no_means_is_a_ground_attack() -> None:
+    doc, ev, we, ac = _all("One guard was injured by two unknown men at the office in Example Town.")
+    assert E.event_type(doc, ev, we, ac) == "ground_attack"
+    doc, ev, we, ac = _all("A convoy came under fire on the road to Testville, injuring a driver.")
+    assert E.event_type(doc, ev, we, ac) == "ground_attack"
+    doc, ev, we, ac = _all("Special forces landed by helicopter and carried out an airborne raid on a house.")
+    assert E.event_type(doc, ev, we, ac) == "ground_attack"
+
+
+def test_targets_not_origins_claims_or_sources() -> None:
+    def kinds(text: str) -> set[str]:
+        doc = TextDoc(text)
+        return {t.type for t in E.find_targets(doc, E.find_events(doc))}
+
+    # the air base is where the jets came from
+    assert kinds("Residents blamed the raids on jets flying from the Example air base.") == set()
+    # the attacker's account of a military target is not a finding
+    assert "military" not in kinds("The ministry said its jets had struck military targets near the town.")
+    assert kinds("Jets struck a military base outside the town.") == {"military"}
+    # "doctors said": a source, not a target
+    assert "medical_personnel" not in kinds("A drone strike hit a car near the town, doctors said.")
+    # east of a camp is not in it
+    assert "camp" not in kinds("An airstrike hit their home to the east of the Example camp.")
+
+
+def test_abduction_decides_over_how_it_was_done() -> None:
+    doc, ev, we, ac = _all("Armed men ambushed the convoy near Testville and kidnapped two drivers at gunpoint.")
+    assert E.event_type(doc, ev, we, ac) == "abduction"
+    # a passing mention of hostages in a long gun battle does not
+    doc, ev, we, ac = _all(
+        "Gunmen stormed the prison. Heavy fighting and clashes followed; snipers shot at the guards "
+        "and gunmen opened fire on the gate. Officials feared hostages could be taken."
+    )
+    assert E.event_type(doc, ev, we, ac) == "ground_attack"

@@ -98,3 +98,61 @@ def test_geonames_dump_import_and_overlay(tmp_path) -> None:
         assert len(fh.read().splitlines()) == 2
     reloaded = Gazetteer.build(world=False, shipped=False, overlay=overlay)
     assert reloaded.lookup("Zambrakuto")[0].id == "gn:990002"
+
+
+# -- display names, curated places, world admin1 ------------------------------
+
+
+def test_display_names_are_english_and_keep_apostrophes(gaz: Gazetteer) -> None:
+    maarat = [p for p in gaz.lookup("Maarat al-Numan", country="SY") if p.placetype == "locality"]
+    assert maarat and all("  " not in p.name for p in maarat)
+    assert any("'" in p.name or "`" in p.name for p in maarat)
+    assert "Ma arrat" not in {p.name[:8] for p in maarat}
+    for name in ("Aleppo", "Raqqa", "Homs", "Deir ez-Zor"):
+        for p in gaz.lookup(name, country="SY")[:3]:
+            assert p.name.isascii() or not any("\u0600" <= ch <= "\u06ff" for ch in p.name), p
+
+
+@pytest.mark.parametrize(
+    ("name", "country", "placetype", "lat", "lon"),
+    [
+        ("Shujaiya", "PS", "neighbourhood", 31.50, 34.48),
+        ("Jobar", "SY", "neighbourhood", 33.53, 36.33),
+        ("Eastern Ghouta", "SY", "locality", 33.55, 36.40),
+        ("Shayrat airbase", "SY", "campus", 34.49, 36.91),
+        ("Tishrin dam", "SY", "campus", 36.38, 38.18),
+    ],
+)
+def test_curated_places(gaz: Gazetteer, name: str, country: str, placetype: str, lat: float, lon: float) -> None:
+    p = gaz.lookup(name, country=country)[0]
+    assert p.id.startswith("sw:") and p.placetype == placetype
+    assert haversine_km(p.lat, p.lon, lat, lon) < 5
+
+
+def test_world_localities_have_admin1_names(gaz: Gazetteer) -> None:
+    assert gaz.lookup("Maiduguri", country="NG")[0].admin1 == "Borno"
+    assert gaz.lookup("Juba", country="SS")[0].admin1 == "Central Equatoria"
+    # usual English names, not French or older forms
+    assert gaz.lookup("Goma", country="CD")[0].admin1 == "North Kivu"
+    assert gaz.lookup("Nyala", country="SD")[0].admin1 == "South Darfur"
+
+
+def test_world_first_level_divisions_are_places(gaz: Gazetteer) -> None:
+    gedo = [p for p in gaz.lookup("Gedo", country="SO") if p.placetype == "region"]
+    assert gedo and gedo[0].admin1 == "Gedo"
+    # division names that are ordinary words are not indexed as names
+    assert not [p for p in gaz.lookup("Centre", country="CM") if p.placetype == "region"]
+
+
+def test_streamed_json_object_reader(tmp_path) -> None:
+    import json
+
+    from strikewatch.geo.gazetteer import _iter_json_object
+
+    data = {str(i): {"name": f"Place {i}", "alt": ["a, b", "c}{", 'd"e'], "n": i} for i in range(50)}
+    path = tmp_path / "cities.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    for chunk in (7, 64, 1 << 20):
+        assert list(_iter_json_object(path, chunk=chunk)) == list(data.values())
+    path.write_text("{}", encoding="utf-8")
+    assert list(_iter_json_object(path)) == []

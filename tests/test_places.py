@@ -88,3 +88,61 @@ def test_no_false_places(gaz: Gazetteer, text: str) -> None:
 def test_no_place_gives_an_empty_location(gaz: Gazetteer) -> None:
     loc = _loc("nothing capitalised here at all", gaz)
     assert loc.lat is None and loc.name is None
+
+
+# -- family names, common words, neighbourhoods, salience ---------------------
+
+
+def test_family_names_are_not_places(gaz: Gazetteer) -> None:
+    text = ("An airstrike destroyed the home of the Al-Jamal family in the Shujaiya neighbourhood of "
+            "Gaza City on Tuesday. Rescuers said Samir Al-Jamal and two of his children were killed.")
+    found = find_places(TextDoc(text), gaz)
+    assert all("Jamal" not in p.text for p in found)
+    loc = _loc(text, gaz)
+    assert loc.country == "PS" and haversine_km(loc.lat, loc.lon, 31.50, 34.48) < 5
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Two aid workers were shot dead by gunmen on the road, a spokesman said.",
+        "One UN staff member (German) was wounded when the ANP convoy was hit by an IED.",
+        "How the ceasefire collapsed: Three people died in the clashes, officials said.",
+    ],
+)
+def test_common_words_and_acronyms_are_not_places(gaz: Gazetteer, text: str) -> None:
+    assert _loc(text, gaz).lat is None
+
+
+def test_neighbourhood_in_damascus(gaz: Gazetteer) -> None:
+    loc = _loc("Mortar shells fell on the Jobar neighbourhood in the east of Damascus, killing a boy.", gaz)
+    assert loc.country == "SY" and haversine_km(loc.lat, loc.lon, 33.53, 36.33) < 5
+
+
+def test_countryside_of_a_province_is_placed_at_its_capital(gaz: Gazetteer) -> None:
+    loc = _loc("Warplanes pounded villages in the western countryside of Aleppo overnight.", gaz)
+    assert loc.admin1 == "Aleppo" and loc.precision == "region"
+    assert haversine_km(loc.lat, loc.lon, 36.20, 37.16) < 10
+
+
+def test_named_air_base(gaz: Gazetteer) -> None:
+    loc = _loc("Drones attacked the al-Tabaqa airbase at dawn, a monitoring group said.", gaz)
+    assert loc.precision == "exact" and haversine_km(loc.lat, loc.lon, 35.75, 38.57) < 5
+
+
+def test_places_of_the_attack_sentence_before_a_caption(gaz: Gazetteer) -> None:
+    text = ("Map of Syria with its capital Damascus.\n\n"
+            "An airstrike hit a market in Sarmada in northern Idlib on Friday, killing five people.")
+    loc = _loc(text, gaz)
+    assert haversine_km(loc.lat, loc.lon, 36.18, 36.72) < 10
+
+
+def test_small_place_far_from_the_town_it_is_said_to_be_in_gives_way(gaz: Gazetteer) -> None:
+    # "Zarqa Market" is no place the gazetteer knows near Mosul: the town is the answer
+    loc = _loc("A bomb exploded at the Al Zarqa Market in Mosul, Nineveh, killing one person.", gaz)
+    assert loc.country == "IQ" and haversine_km(loc.lat, loc.lon, 36.34, 43.13) < 15
+
+
+def test_world_place_gets_admin1(gaz: Gazetteer) -> None:
+    loc = _loc("Armed men ambushed an aid convoy near Kismayo, wounding a driver.", gaz)
+    assert loc.country == "SO" and loc.admin1 == "Lower Juba"

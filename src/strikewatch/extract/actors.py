@@ -270,12 +270,17 @@ def attribute(
             top = "unknown"
     else:
         top = "unknown"
+    # Rounded down to 4 places so that the rounded figures never sum to more than 1.
     return Attribution(
         actor=top,
-        probability=round(probs[top], 4),
-        alternatives=[ActorProbability(actor=k, probability=round(p, 4)) for k, p in ranked if k != top],
+        probability=_floor4(probs[top]),
+        alternatives=[ActorProbability(actor=k, probability=_floor4(p)) for k, p in ranked if k != top],
         evidence=evidence,
     )
+
+
+def _floor4(p: float) -> float:
+    return math.floor(p * 10_000) / 10_000
 
 
 def _theatre_cues(doc: TextDoc, event_type: str | None) -> list[tuple[str, float, str, tuple[int, int]]]:

@@ -41,8 +41,11 @@ class _Lexicon:
     relative_days: dict[str, tuple[int, int]]
     relative_periods: dict[str, str]
     cue_of: dict[str, str]  # cue phrase -> kind
+    chained: dict[str, int]  # "the next day" -> +1 (from the date before it)
     pattern: re.Pattern[str]
     cue_tail: re.Pattern[str]
+    us_spelling: re.Pattern[str]
+    uk_spelling: re.Pattern[str]
 
 
 def _alt(words: Any) -> str:
@@ -61,6 +64,7 @@ def _lexicon() -> _Lexicon:
     rel_days = {k: (int(v[0]), int(v[1])) for k, v in raw["relative_days"].items()}
     rel_periods = dict(raw["relative_periods"])
     cue_of = {phrase: kind for kind, phrases in raw["cues"].items() for phrase in phrases}
+    chained = {k: int(v) for k, v in raw.get("chained_days", {}).items()}
 
     mon = rf"(?:{_alt(months)})\.?"
     wd = rf"(?:{_alt(weekdays)})"
@@ -121,6 +125,7 @@ def _lexicon() -> _Lexicon:
         rf"(?P<wd>{lead}(?P<wd_last>(?:last|past|this)\s+)?(?P<wd_d>{wd})(?:'s)?(?:\s+(?:{parts}))?)\b",
         rf"(?P<rd>{_alt(rel_days)})\b",
         rf"(?P<rp>{_alt(rel_periods)})\b",
+        rf"(?P<ch>{_alt(chained)})\b",
     ]
     # Every alternative starts with a digit or one of these words: a cheap look-ahead
     # lets the engine skip all other words without trying the fourteen alternatives.
@@ -162,10 +167,12 @@ def _lexicon() -> _Lexicon:
         *(w.split()[0] for w in numbers),
         *(w.split()[0] for w in rel_days),
         *(w.split()[0] for w in rel_periods),
+        *(w.split()[0] for w in chained),
     }
     first = rf"(?=\d|(?:{_alt(starters)})\b)"
     pattern = re.compile(r"\b" + first + "(?:" + "|".join(alternatives) + ")")
-    cue_tail = re.compile(rf"\b(?:{_alt(cue_of)})\s+(?:(?:on|in|the|of)\s+)*$")
+    cue_tail = re.compile(rf"\b(?:{_alt(cue_of)})\s+(?:(?:{_CUE_GLUE})\s+)*$")
+    spelling = raw.get("spelling", {})
     return _Lexicon(
         months=months,
         ambiguous_months=frozenset(raw["ambiguous_months"]),
@@ -174,9 +181,16 @@ def _lexicon() -> _Lexicon:
         relative_days=rel_days,
         relative_periods=rel_periods,
         cue_of=cue_of,
+        chained=chained,
         pattern=pattern,
         cue_tail=cue_tail,
+        us_spelling=re.compile(rf"\b(?:{_alt(spelling.get('us', ['-']))})\b"),
+        uk_spelling=re.compile(rf"\b(?:{_alt(spelling.get('uk', ['-']))})\b"),
     )
+
+
+#: Words that may stand between a cue and its date ("released on or around 3 May").
+_CUE_GLUE = "on|in|the|of|around|about|approximately|or"
 
 
 _MIN_YEAR = 1900
@@ -287,10 +301,12 @@ def _raw_matches(doc: TextDoc, lex: _Lexicon) -> list[_Raw]:
             out.append(_Raw(s, e, "rel_days", extra=lex.relative_days[_norm(m.group(g))]))
         elif g == "rp":
             out.append(_Raw(s, e, "rel_period", extra=lex.relative_periods[_norm(m.group(g))]))
+        elif g == "ch":
+            out.append(_Raw(s, e, "chained", extra=lex.chained[_norm(m.group(g))]))
     return out
 
 
-_RELATIVE_WORDS = frozenset({"rd", "rp", "wd", "wlw", "ago"})
+_RELATIVE_WORDS = frozenset({"rd", "rp", "wd", "wlw", "ago", "ch"})
 _WITH_YEAR = frozenset({"r1", "r2", "dm", "md", "my", "iso", "sl", "yr"})
 
 
@@ -305,7 +321,7 @@ def _cue_kind(doc: TextDoc, lex: _Lexicon, start: int, end: int) -> str:
         return lex.cue_of[head]
     m = lex.cue_tail.search(doc.folded, max(0, start - 30), start)
     if m:
-        phrase = _norm(re.sub(r"(?:\s+(?:on|in|the|of))*\s*$", "", m.group(0)))
+        phrase = _norm(re.sub(rf"(?:\s+(?:{_CUE_GLUE}))*\s*$", "", m.group(0)))
         return lex.cue_of.get(phrase, "")
     return ""
 
@@ -335,12 +351,13 @@ def _context_year(raws: list[_Raw], i: int) -> int | None:
 _CONTEXT_KINDS = ("day", "range", "month", "slash")
 
 
-def _month_first(raws: list[_Raw]) -> bool:
+def _month_first(raws: list[_Raw], doc: TextDoc | None = None, lex: _Lexicon | None = None) -> bool:
     """Whether the document writes ambiguous slash dates month first (05/06/2021 = May 6).
 
     Evidence, strongest first: its slash dates that can only be read one way, then
     how it writes dates in words ("May 6" is the American order, "6 May" the
-    British). Without evidence, day first, the usual order outside the US.
+    British), then its spelling ("neighborhood", "defense" are American). Without
+    evidence, day first, the usual order outside the US.
     """
     mdy = sum(1 for r in raws if r.kind == "slash" and r.d2 is not None and r.d2 > 12 >= (r.d1 or 0))
     dmy = sum(1 for r in raws if r.kind == "slash" and r.d1 is not None and r.d1 > 12 >= (r.d2 or 0))
@@ -348,7 +365,13 @@ def _month_first(raws: list[_Raw]) -> bool:
         return mdy > dmy
     md = sum(1 for r in raws if r.extra == "md")
     dm = sum(1 for r in raws if r.extra == "dm")
-    return md > dm
+    if md != dm or doc is None or lex is None:
+        return md > dm
+    if not any(r.kind == "slash" for r in raws):
+        return False  # nothing to decide: spare the spelling scan
+    us = len(lex.us_spelling.findall(doc.folded))
+    uk = len(lex.uk_spelling.findall(doc.folded))
+    return us > uk
 
 
 def _resolve(
@@ -460,25 +483,79 @@ def _period(name: str, pub: date) -> tuple[date, date, str, bool] | None:
     return None
 
 
+#: A dateline date stands in the first characters of a text: "ALEPPO, March 3,
+#: 2019 (Reuters) -", or a date alone at the head of a line before the body.
+_DATELINE_CHARS = 300
+_DATELINE_PREFIX = re.compile(r"(?:^|\n)[ \t]*(?:[A-Z][A-Za-z.'\- ]{1,40},[ \t]*){0,3}(?:[A-Za-z]+day,?[ \t]*)?$")
+
+
+def _is_dateline(doc: TextDoc, r: _Raw) -> bool:
+    """Whether an explicit full date is the text's dateline (when it was written, not what happened)."""
+    if r.start >= _DATELINE_CHARS:
+        return False
+    line_start = doc.text.rfind("\n", 0, r.start) + 1
+    prefix = doc.text[line_start:r.start]
+    if not _DATELINE_PREFIX.search("\n" + prefix):
+        return False
+    # The date ends its line, or is followed by an agency, a dash or a colon.
+    rest = doc.text[r.end:r.end + 40]
+    return bool(re.match(r"[ \t]*(?:$|\n|\s{2}|\(|[-\u2013\u2014:|]|,?[ \t]*\d{1,2}[:.]\d\d)", rest))
+
+
 def find_dates(doc: TextDoc, *, month_first: bool | None = None) -> list[DateMention]:
     """Every date expression in ``doc`` that can be resolved, in text order.
 
     ``month_first`` fixes how ambiguous slash dates (05/06/2021) are read when the
     source's convention is known; None lets the document's own usage decide.
+
+    Relative dates count from the publication date; without one, from the
+    text's dateline (a narrative's first date is no reference for "on Friday":
+    the day could lie before or after it). A dateline is marked ``kind="dateline"`` (it dates the text, not the
+    attack). "The next day", "two days later" count from the date before them.
     """
     lex = _lexicon()
     pub = parse_published(doc.published)
     raws = _raw_matches(doc, lex)
     if month_first is None:
-        month_first = _month_first(raws)
-    out: list[DateMention] = []
+        month_first = _month_first(raws, doc, lex)
+    resolved: list[tuple[date, date, str, bool] | None] = [None] * len(raws)
+    explicit_kinds = ("day", "range", "slash", "month", "year")
     for i, r in enumerate(raws):
+        if r.kind not in explicit_kinds:
+            continue
         needs_year = r.year is None and r.kind in ("day", "range", "month")
         ctx = _context_year(raws, i) if needs_year and pub is None else None
-        res = _resolve(r, pub, ctx, month_first)
+        resolved[i] = _resolve(r, pub, ctx, month_first)
+    dateline = -1
+    anchor = pub
+    if pub is None:
+        for i, r in enumerate(raws):
+            res = resolved[i]
+            if r.start >= _DATELINE_CHARS:
+                break
+            if res is None or r.kind not in ("day", "slash") or r.year is None:
+                continue
+            if _is_dateline(doc, r):
+                dateline = i
+                anchor = res[0]
+            break
+    last_day: date | None = None
+    out: list[DateMention] = []
+    for i, r in enumerate(raws):
+        res = resolved[i]
+        if r.kind == "chained":
+            base = last_day or anchor
+            if base is not None:
+                d = base + timedelta(days=r.extra)
+                res = (d, d, "day", True)
+        elif r.kind not in explicit_kinds:
+            res = _resolve(r, anchor, None, month_first)
         if res is None:
             continue
         s, e, precision, relative = res
+        kind = "dateline" if i == dateline else _cue_kind(doc, lex, r.start, r.end)
+        if precision == "day" and not kind and s == e:
+            last_day = s
         out.append(
             DateMention(
                 start=r.start,
@@ -488,7 +565,7 @@ def find_dates(doc: TextDoc, *, month_first: bool | None = None) -> list[DateMen
                 end_date=e.isoformat(),
                 precision=precision,
                 relative=relative,
-                kind=_cue_kind(doc, lex, r.start, r.end),
+                kind=kind,
             )
         )
     return out
@@ -515,6 +592,10 @@ def incident_date(
     the day they are published or the day before).
     """
     pub = parse_published(doc.published)
+    if pub is None:
+        # Without a publication date the dateline dates the text.
+        line = next((m for m in dates if m.kind == "dateline"), None)
+        pub = date.fromisoformat(line.start_date) if line else None
     pub_iso = pub.isoformat() if pub else None
     cands = [m for m in dates if not m.kind and (pub_iso is None or m.start_date <= pub_iso)]
     chosen: DateMention | None = None

@@ -40,7 +40,10 @@ class _EventData:
     hit_before: re.Pattern[str]
     hit_after: re.Pattern[str]
     hit_block: re.Pattern[str]
+    claim_before: re.Pattern[str]
+    source_after: re.Pattern[str]
     nonattack: Lexicon
+    violence: Lexicon
     name_stop: frozenset[str]
 
 
@@ -50,8 +53,15 @@ def _data(lang: str = "en") -> _EventData:
     ev = load_toml(lang, "events")
     cues = entries_lexicon("events", ev["cue"], label_key="type")
     nonattack = entries_lexicon(
-        "nonattack", [{"label": "nonattack", **ev["nonattack"]}], label_key="label"
+        "nonattack",
+        [
+            {"label": "nonattack", **ev["nonattack"]},
+            {"label": "nonattack", **ev.get("nonattack_strong", {"phrases": []})},
+            {"label": "mask", "weight": 0.0, **ev.get("nonattack_mask", {"phrases": []})},
+        ],
+        label_key="label",
     )
+    violence = entries_lexicon("violence", ev.get("violence", ()), label_key="kind")
     weapons = entries_lexicon("weapons", load_toml(lang, "weapons")["weapon"], label_key="name")
     aircraft = entries_lexicon("aircraft", load_toml(lang, "aircraft")["aircraft"], label_key="name")
     tg = load_toml(lang, "targets")
@@ -69,7 +79,13 @@ def _data(lang: str = "en") -> _EventData:
             + "|".join(re.escape(w) for w in sorted(tg["hit_after"], key=len, reverse=True)) + r")\b"
         ),
         hit_block=word_regex(tg["hit_block"]),
+        claim_before=word_regex(tg.get("claim_before", ())),
+        source_after=re.compile(
+            r"[\s,]*(?:" + "|".join(re.escape(w) for w in sorted(tg.get("source_after", ()), key=len, reverse=True))
+            + r")\b"
+        ),
         nonattack=nonattack,
+        violence=violence,
         name_stop=frozenset(w.lower() for w in tg.get("name_stop", ())),
     )
 
@@ -163,7 +179,12 @@ def _target_name(doc: TextDoc, start: int, end: int, stop: frozenset[str]) -> st
 
 # Between two target words, a locative preposition makes the second one the
 # place of the first ("a home on Yarmouk Street", "a house near the school").
-_LOCATIVE = re.compile(r"\b(?:in|on|at|near|inside|beside|behind|opposite|next to|close to|in front of|located|along|off|by)\b")
+_LOCATIVE = re.compile(
+    r"\b(?:in|on|at|near|inside|beside|behind|opposite|next to|close to|in front of|located|along|off|by"
+    r"|(?:north|south|east|west)(?:east|west)?(?:ern)?\s+of|outskirts\s+of|vicinity\s+of)\b"
+)
+#: Target types that are people: followed by "said" they are a source.
+_PERSON_TARGETS = frozenset({"medical_personnel", "aid_facility"})
 # "east of the X camp": the attack was near the camp, not in it.
 _NEAR_PLACE = re.compile(r"\b(?:(?:north|south|east|west)(?:east|west)?(?:ern)?|near|outskirts|close to|next to|outside|vicinity)\b(?: of)?\s+(?:the\s+)?[\w'\- ]{0,30}$")
 
@@ -204,6 +225,10 @@ def find_targets(doc: TextDoc, events: Sequence[EventMention] | None = None) -> 
         if not hit:
             continue
         ttype = m.entry.label
+        if ttype in _PERSON_TARGETS and data.source_after.match(folded, m.end):
+            continue  # "doctors said": a source, not a target
+        if ttype == "military" and data.claim_before.search(folded, sent[0], m.start):
+            continue  # the attacker's account of what it hit
         name = _target_name(doc, m.start, m.end, data.name_stop) if m.entry.get("name") else None
         out.append(TargetMention(m.start, m.end, doc.text[m.start:m.end], ttype, name, is_protected(ttype)))
     return out
@@ -226,6 +251,14 @@ _AIRCRAFT_VOTE = {"fixed_wing": ("air_strike", 1.5), "helicopter": ("air_strike"
 _WEAPON_VOTE = 1.5
 
 
+#: A chemical cue at least this strong decides the type: chemical munitions
+#: are delivered by shells, rockets or bombs, whose cues say only how.
+_CHEMICAL_DECIDES = 2.5
+#: Likewise an abduction cue over the ground-attack cues of how it was done
+#: ("armed men ambushed the convoy and kidnapped two drivers").
+_ABDUCTION_DECIDES = 2.5
+
+
 def event_scores(
     doc: TextDoc,
     events: Sequence[EventMention],
@@ -235,11 +268,22 @@ def event_scores(
 ) -> dict[str, float]:
     """Weighted votes per event type (exposed for confidence and debugging)."""
     scores: dict[str, float] = defaultdict(float)
+    # Missiles fired from aircraft make an air strike ("warplanes fired
+    # missiles at", "an aerial strike with missiles"): in a sentence that also
+    # has a strong air cue or an aircraft, missile votes go to air_strike.
+    air_sents = {doc.sentence_of(e.start) for e in events if e.event_type == "air_strike" and e.weight >= 2}
+    air_sents |= {doc.sentence_of(a.start) for a in aircraft if a.kind != "drone"}
+
+    def kind(etype: str, start: int) -> str:
+        if etype == "missile_strike" and doc.sentence_of(start) in air_sents:
+            return "air_strike"
+        return etype
+
     for e in events:
-        scores[e.event_type] += e.weight * _distance_factor(doc, e.start, near)
+        scores[kind(e.event_type, e.start)] += e.weight * _distance_factor(doc, e.start, near)
     for w in weapons:
         if w.event_type:
-            scores[w.event_type] += _WEAPON_VOTE * _distance_factor(doc, w.start, near)
+            scores[kind(w.event_type, w.start)] += _WEAPON_VOTE * _distance_factor(doc, w.start, near)
     for a in aircraft:
         etype, weight = _AIRCRAFT_VOTE.get(a.kind, ("air_strike", 1.0))
         scores[etype] += weight * _distance_factor(doc, a.start, near)
@@ -254,12 +298,40 @@ def event_type(
     near: tuple[int, int] | None = None,
 ) -> str | None:
     """The main event type around span ``near`` (None: the whole document)
-    by weighted vote; None when nothing says how harm was done."""
+    by weighted vote; None when nothing says how harm was done.
+
+    A strong chemical cue decides (the carrier is only the means). With no
+    cue at all but words of violence ("killed by unknown men", "injured in
+    an incident"), a ground attack: harm done with no weapon worth naming
+    is most often done at close range."""
     scores = event_scores(doc, events, weapons, aircraft, near)
     if not scores:
-        return None
+        return "ground_attack" if _violence_kinds(doc).keys() & {"harm", "act"} else None
+    if scores.get("chemical_attack", 0.0) >= _CHEMICAL_DECIDES:
+        return "chemical_attack"
     order = {t: i for i, t in enumerate(EVENT_TYPES)}
-    return max(scores, key=lambda t: (scores[t], -order.get(t, 99)))
+    top = max(scores, key=lambda t: (scores[t], -order.get(t, 99)))
+    if top == "ground_attack" and scores.get("abduction", 0.0) >= _ABDUCTION_DECIDES:
+        # "Armed men ambushed the convoy and kidnapped two drivers at gunpoint":
+        # ground cues in a sentence that says someone was abducted are how it
+        # was done. Abduction wins unless ground cues elsewhere outweigh it.
+        taken = {doc.sentence_of(e.start) for e in events if e.event_type == "abduction" and e.weight >= 2}
+        rest = [e for e in events if not (e.event_type == "ground_attack" and doc.sentence_of(e.start) in taken)]
+        weapons_rest = [w for w in weapons if doc.sentence_of(w.start) not in taken]
+        again = event_scores(doc, rest, weapons_rest, aircraft, near)
+        if again.get("abduction", 0.0) >= again.get("ground_attack", 0.0):
+            return "abduction"
+    return top
+
+
+def _violence_kinds(doc: TextDoc) -> dict[str, float]:
+    """Kinds of violence words (events.toml ``violence``) in ``doc``, each with its strongest weight."""
+    data = _data(_lang(doc))
+    kinds: dict[str, float] = {}
+    for m in data.violence.finditer(doc.folded, doc.text):
+        w = float(m.entry.get("weight", 1.0))
+        kinds[m.entry.label] = max(kinds.get(m.entry.label, 0.0), w)
+    return kinds
 
 
 def describes_attack(doc: TextDoc, events: Sequence[EventMention], has_casualties: bool) -> bool:
@@ -269,6 +341,18 @@ def describes_attack(doc: TextDoc, events: Sequence[EventMention], has_casualtie
     return attack_score(doc, events, has_casualties) >= ATTACK_THRESHOLD
 
 
+#: Attack evidence from violence words that do not say how harm was done
+#: (events.toml ``violence``): harm words count less when a casualty figure
+#: already counted; act words fill in when the typed cues are weak; armed
+#: actors count only together with harm or act words.
+_HARM_WITH_FIGURE = 0.5
+_HARM_ALONE = 1.9
+_TYPED_STRONG = 2.5  # typed evidence up to which violence words fill in fully
+_VIOLENCE_DAMP = 0.4
+_NONATTACK_FACTOR = 0.8
+_NONATTACK_CAP = 6.0
+
+
 def attack_score(doc: TextDoc, events: Sequence[EventMention], has_casualties: bool) -> float:
     """Attack evidence minus non-attack evidence (see describes_attack)."""
     data = _data(_lang(doc))
@@ -276,8 +360,26 @@ def attack_score(doc: TextDoc, events: Sequence[EventMention], has_casualties: b
     for e in events:
         per_type[e.event_type] += e.weight
     # Repetition of one type counts, but with diminishing returns.
-    attack = sum(min(v, 4.0) for v in per_type.values())
+    typed = sum(min(v, 4.0) for v in per_type.values())
+    attack = typed
     if has_casualties:
         attack += 1.5
-    nonattack = sum(float(m.entry.get("weight", 1.0)) for m in data.nonattack.finditer(doc.folded))
-    return attack - 0.8 * min(nonattack, 6.0)
+    kinds = _violence_kinds(doc)
+    violence = 0.0
+    if "harm" in kinds:
+        violence += _HARM_WITH_FIGURE if has_casualties else _HARM_ALONE * kinds["harm"]
+    if "act" in kinds:
+        violence += kinds["act"]
+    if "armed" in kinds and ("harm" in kinds or "act" in kinds):
+        violence += kinds["armed"]
+    # Violence words fill in for weak or absent typed cues; next to strong
+    # ones they add little (and would only echo them). Never decreasing in
+    # ``typed``: the fill-in shrinks exactly as fast as typed evidence grows.
+    fill = min(violence * (1.0 - _VIOLENCE_DAMP), max(0.0, _TYPED_STRONG - typed))
+    attack += violence * _VIOLENCE_DAMP + fill
+    nonattack = 0.0
+    for m in data.nonattack.finditer(doc.folded):
+        if m.entry.label == "nonattack" and doc.text[m.start].isupper() and doc.folded[m.start:m.end] == "march":
+            continue  # "March", capitalised, is the month
+        nonattack += float(m.entry.get("weight", 1.0))
+    return attack - _NONATTACK_FACTOR * min(nonattack, _NONATTACK_CAP)

@@ -35,7 +35,7 @@ class DateMention(Mention):
     end_date: str
     precision: str  # day | week | month | year
     relative: bool = False  # resolved against `published`
-    kind: str = ""  # "" (a candidate incident date) | since | until | born: a bound or background date
+    kind: str = ""  # "" (a candidate incident date) | since | until | born | after (a release date) | dateline
 
 
 @dataclass(slots=True)

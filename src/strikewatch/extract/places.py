@@ -21,6 +21,7 @@ sites themselves, such as airports).
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import re
 import tomllib
@@ -30,7 +31,14 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from ..geo.gazetteer import Gazetteer, Match, Place, name_key
+from ..geo.gazetteer import (
+    Gazetteer,
+    Match,
+    Place,
+    haversine_km,
+    name_key,
+    phonetic_key,
+)
 from ..model import Location
 from .mentions import PlaceMention
 from .textutil import TextDoc
@@ -161,14 +169,41 @@ def _country_of_name(name: str, gaz: Gazetteer, ctx: _Context) -> str | None:
     return None
 
 
+#: Words before a name inside one capitalised phrase that still leave it a
+#: place ("Eastern Ghouta", "Old Aleppo"); any other unmatched capitalised
+#: word there is most often a given name ("Azmi Al-Jamal").
+_QUALIFIERS = frozenset([
+    "north", "south", "east", "west", "northern", "southern", "eastern", "western", "central",
+    "northeast", "northwest", "southeast", "southwest", "north-east", "north-west", "south-east",
+    "south-west", "northeastern", "northwestern", "southeastern", "southwestern", "greater",
+    "old", "new", "upper", "lower", "rural", "downtown", "outer", "inner", "middle", "occupied",
+    "besieged", "liberated", "the", "in", "on", "at", "near", "and", "of", "from", "to",
+])
+_DEMONYM_WEIGHT = 0.3  # "Israeli strike", "Russian jets": nationality words name attackers as often as places
+
+
+def _acronym(name: str, text: str, s: int, e: int) -> bool:
+    """An all-capitals short word in running text ("ANP", "IED", "ABC"):
+    an abbreviation, not a place (a headline in capitals keeps its names)."""
+    if not (name.isupper() and len(name) <= 5 and name.isalpha()):
+        return False
+    around = text[max(0, s - 30):s] + text[e:e + 30]
+    return any(ch.islower() for ch in around)
+
+
 def _candidates(doc: TextDoc, gaz: Gazetteer, ctx: _Context) -> tuple[list[_Cand], dict[str, float]]:
     """Names with matches, and country evidence from demonyms and country names."""
     text, folded = doc.text, doc.folded
     countries: dict[str, float] = defaultdict(float)
+    demonym_seen: dict[str, float] = defaultdict(float)
     for m in ctx.demonym_re.finditer(folded):
         if text[m.start()].isupper():
-            countries[ctx.demonyms[m.group(1).replace("-", " ")]] += 1.0
+            cc = ctx.demonyms[m.group(1).replace("-", " ")]
+            if demonym_seen[cc] < 1.0:
+                demonym_seen[cc] += _DEMONYM_WEIGHT
+                countries[cc] += _DEMONYM_WEIGHT
     cands: list[_Cand] = []
+    surnames: set[str] = set()
     for pm in _PHRASE.finditer(text):
         words = [(w.start(), w.end()) for w in _WORD_RE.finditer(text, pm.start(), pm.end())]
         # a leading "The" belongs to the sentence, not to the name
@@ -180,16 +215,33 @@ def _candidates(doc: TextDoc, gaz: Gazetteer, ctx: _Context) -> tuple[list[_Cand
         after_phrase = folded[phrase_end:phrase_end + 40]
         is_org = bool(ctx.org_after_re.match(after_phrase))
         site_m = ctx.site_after_re.match(after_phrase)
-        for s, e in _ngram_spans(words, text, gaz, ctx):
+        spans = _ngram_spans(words, text, gaz, ctx)
+        covered = {w for sp in spans for w in range(len(words)) if sp[0] <= words[w][0] < sp[1]}
+        for s, e in spans:
             name = text[s:e]
             before = folded[max(0, s - 40):s]
             after = folded[e:e + 40]
-            if ctx.person_before_re.search(before) or _is_person(name, ctx):
+            single = " " not in name.strip() and "-" not in name
+            if single and (len(name) < 3 and not any(ch.isdigit() for ch in name)):
                 continue
+            if single and _acronym(name, text, s, e):
+                continue
+            if ctx.person_before_re.search(before) or _is_person(name, ctx):
+                surnames.add(name_key(name))
+                continue
+            wi = next(i for i, w in enumerate(words) if w[0] == s)
+            if wi > 0 and wi - 1 not in covered:
+                prev = _fold_word(text[words[wi - 1][0]:words[wi - 1][1]])
+                if prev not in _QUALIFIERS and prev not in ctx.stopwords and not prev.endswith("'s"):
+                    # "Azmi Al-Jamal", "Tala Abu Daqqa": a family name after a given name
+                    surnames.add(name_key(name))
+                    continue
             cc = _country_of_name(name, gaz, ctx)
             if is_org and e == phrase_end:
                 if cc:
                     countries[cc] += 0.5
+                elif re.match(r"[\s'-]*(?:s\s+)?(?:family|families|clan|household)\b", after_phrase):
+                    surnames.add(name_key(name))
                 continue
             matches = gaz.matches(name, loose=False)
             if not matches:
@@ -210,9 +262,18 @@ def _candidates(doc: TextDoc, gaz: Gazetteer, ctx: _Context) -> tuple[list[_Cand
                     cand.site = text[s:phrase_end]
             elif site_m:
                 cand.site = text[s:phrase_end + site_m.end()]
+                # a named site the gazetteer knows itself: "al-Tabqa airbase", "Tishrin dam"
+                sites = [m for m in gaz.matches(cand.site, loose=False) if m.place.placetype == "campus"]
+                if sites:
+                    cand = _Cand(s, phrase_end + site_m.end(), cand.site, sites, kind="any", cue=True,
+                                 multiword=True)
             if cc:
                 countries[cc] += 2.0
             cands.append(cand)
+    if surnames:
+        # a family name is one everywhere in the document, unless the words
+        # around call it a place ("the village of X")
+        cands = [c for c in cands if name_key(c.text) not in surnames or c.kind not in (None, "any")]
     return cands, countries
 
 
@@ -239,20 +300,48 @@ def _prominence(p: Place) -> float:
     return base * base
 
 
+_pkey = lru_cache(maxsize=1 << 16)(phonetic_key)
+
+
+def _exact(m: Match, c: _Cand) -> bool:
+    """The text spells the place's own name, up to transliteration (not one
+    of its alternate names)."""
+    return _pkey(m.place.name) == _pkey(c.text)
+
+
+def _theatre(p: Place) -> bool:
+    """From the closely covered theatres (the shipped WOF data and the
+    project's curated places), where the reports strikewatch reads mostly are."""
+    return not p.id.startswith("gn:")
+
+
+def _claim(m: Match, c: _Cand) -> float:
+    """How strongly one match claims a name: prominence, doubled for the
+    place's own name, halved for a world locality known by that name only
+    through GeoNames' many foreign alternate names; theatre places count
+    half as much again."""
+    p = m.place
+    f = 2.0 if _exact(m, c) else (0.5 if p.id.startswith("gn:") else 1.0)
+    return _prominence(p) * f * (1.5 if _theatre(p) else 1.0)
+
+
 def _evidence(cands: list[_Cand], countries: dict[str, float]
               ) -> tuple[dict[str, float], dict[tuple[str, str], float]]:
     """Country and province weights: each name spreads one vote over the
     countries (provinces) its matches lie in, so a name found in one country
-    only is strong evidence, a common one weak."""
+    only is strong evidence, a common one weak. Well-known names (big towns,
+    provinces) vote more than names only hamlets share."""
     cw: dict[str, float] = defaultdict(float, countries)
     aw: dict[tuple[str, str], float] = defaultdict(float)
     for c in cands:
         top = c.matches[:60]
         weight = 1.0 if c.cue or c.multiword else 0.5
+        best = max(m.place.population for m in top)
+        weight *= 0.4 + 0.6 * min(1.0, math.log10(best + 1) / 6.0)
         # each country's claim on the name: its most prominent place of that name
         claim: dict[str, float] = {}
         for m in top:
-            pr = _prominence(m.place)
+            pr = _claim(m, c)
             if pr > claim.get(m.place.country, 0.0):
                 claim[m.place.country] = pr
         total = sum(claim.values())
@@ -262,7 +351,7 @@ def _evidence(cands: list[_Cand], countries: dict[str, float]
         for m in top:
             if m.place.admin1:
                 r = (m.place.country, m.place.admin1)
-                rclaim[r] = max(rclaim.get(r, 0.0), _prominence(m.place))
+                rclaim[r] = max(rclaim.get(r, 0.0), _claim(m, c))
         rtotal = sum(rclaim.values())
         for r, pr in rclaim.items():
             aw[r] += weight * pr / rtotal
@@ -280,14 +369,31 @@ def _score(m: Match, c: _Cand, cw: dict[str, float], aw: dict[tuple[str, str], f
     if atotal and p.admin1:
         s += 1.5 * aw.get((p.country, p.admin1), 0.0) / atotal
     s += math.log10(p.population + 1) / 7.0
-    if p.id.startswith("gn:") and name_key(p.name) == name_key(c.text):
-        s += 0.4  # GeoNames lists many loose alternate names: prefer a place's own name
+    if _exact(m, c):
+        s += 0.4  # many loose alternate names: prefer a place's own name
     s += _kind_fit(c.kind, p)
     if p.placetype == "region" and c.kind is None:
         s -= 0.2  # a bare "Idlib" is more often the city than the province
     if p.placetype in ("county",) and c.kind is None:
         s -= 0.3
     return s
+
+
+_NEAR_KM = 60.0
+
+
+def _near_bonus(p: Place, anchors: list[tuple[str, float, float]], own: str) -> float:
+    """Places of one report lie together: a match near the other names'
+    choices ("Jobar" beside "Damascus") gains."""
+    n = 0
+    for key, lat, lon in anchors:
+        if key == own or abs(p.lat - lat) > 0.6 or abs(p.lon - lon) > 0.9:
+            continue  # 0.6 degrees of latitude is over 60 km: skip the trigonometry
+        if haversine_km(p.lat, p.lon, lat, lon) <= _NEAR_KM:
+            n += 1
+            if n == 2:
+                break
+    return 0.5 * n
 
 
 def find_places(doc: TextDoc, gaz: Gazetteer) -> list[PlaceMention]:
@@ -304,11 +410,19 @@ def find_places(doc: TextDoc, gaz: Gazetteer) -> list[PlaceMention]:
     cw, aw = _evidence(cands, countries)
     ctotal, atotal = sum(cw.values()), sum(aw.values())
     top_country = max(cw, key=lambda k: (cw[k], k)) if cw else None
+    base = [[(_score(m, c, cw, aw, ctotal, atotal, top_country), -i, m) for i, m in enumerate(c.matches[:200])]
+            for c in cands]
+    first = [max(sc, key=lambda t: (t[0], t[1]))[2].place for sc in base]
+    anchors = list(dict.fromkeys((name_key(c.text), p.lat, p.lon) for c, p in zip(cands, first)
+                                 if p.country == top_country and p.placetype != "country"))
     out: list[PlaceMention] = []
-    for c in cands:
-        scored = sorted(((_score(m, c, cw, aw, ctotal, atotal, top_country), -i, m) for i, m in enumerate(c.matches[:200])),
-                        key=lambda t: (t[0], t[1]), reverse=True)
-        __, _, best = scored[0]
+    for c, sc in zip(cands, base):
+        own = name_key(c.text)
+        if len(sc) > 1 and anchors:
+            # only the leading choices can be turned by the bonus (at most +1)
+            top_v = max(v for v, _, _ in sc)
+            sc = [(v + _near_bonus(m.place, anchors, own), j, m) for v, j, m in sc if v >= top_v - 1.0]
+        __, _, best = max(sc, key=lambda t: (t[0], t[1]))
         p = best.place
         conf = 0.5 + 0.2 * c.cue + 0.15 * c.multiword
         if p.country != top_country:
@@ -316,15 +430,36 @@ def find_places(doc: TextDoc, gaz: Gazetteer) -> list[PlaceMention]:
             conf -= 0.25 if (c.cue and c.multiword) else 0.45
         if not c.cue and not c.multiword and p.placetype == "locality" and p.population < 1000:
             conf -= 0.3
+        if not c.cue and not c.multiword and p.id.startswith("gn:") and not _exact(best, c):
+            conf -= 0.2  # a lone word that is only some foreign town's alternate name
         if c.site:
             conf -= 0.1
         conf = max(0.05, min(1.0, conf))
         if conf < 0.2:
             continue
+        if p.placetype in ("region", "county"):
+            p = _seat(p, c)
         loc = _location(p, c.text)
+        if len(_POPULATION) > 200_000:
+            _POPULATION.clear()
+        _POPULATION[p.id] = p.population
         out.append(PlaceMention(c.start, c.end, c.text, loc, score=round(conf, 3),
                                 role="site" if c.site else "place"))
     return out
+
+
+def _seat(p: Place, c: _Cand) -> Place:
+    """A province or district named after its main town is given the town's
+    point (reports place "the countryside of Aleppo" at Aleppo, and a
+    province's geometric centre is often empty desert); the precision stays
+    the province's."""
+    for m in c.matches:
+        q = m.place
+        if (q.placetype == "locality" and q.country == p.country and q.admin1 == p.admin1
+                and (p.placetype == "region" or q.admin2 == p.admin2)
+                and phonetic_key(q.name) == phonetic_key(p.name)):
+            return dataclasses.replace(p, lat=q.lat, lon=q.lon)
+    return p
 
 
 def _location(p: Place, text: str) -> Location:
@@ -338,10 +473,21 @@ def _location(p: Place, text: str) -> Location:
 _RANK = {"exact": 0, "locality": 1, "district": 2, "region": 3, "country": 4}
 
 
+#: Words of a sentence that tells of the attack itself: its places are the
+#: incident's, more than a headline's or a caption's.
+_ATTACK_CUE = re.compile(
+    r"\b(?:air ?strikes?|strikes?|struck|shell(?:s|ed|ing)?|bomb(?:s|ed|ing|ardment)?|raids?|"
+    r"missiles?|rockets?|drones?|killed|killing|injur(?:ed|ing)|wounded|wounding|attack(?:s|ed)?|"
+    r"targeted|targeting|hit|explo(?:ded|sion)|ambush(?:ed)?|kidnapped|abducted|shot|fired|"
+    r"massacre|casualties|dead|died)\b")
+
+
 def resolve_location(doc: TextDoc, places: list[PlaceMention], near: tuple[int, int] | None = None) -> Location:
     """The incident's place: the most specific confident mention near the
-    attack (``near``: its span), else the most specific one in the document's
-    lead (title and first sentences), else the best anywhere."""
+    attack (``near``: its span); without a span, the places of the first
+    sentence that tells of an attack (killed, struck, shelling...) in the
+    document's lead, else the lead's (title and first sentences), else the
+    best anywhere."""
     cands = [p for p in places if p.role != "origin" and p.score >= 0.3]
     if not cands:
         return Location()
@@ -352,6 +498,16 @@ def resolve_location(doc: TextDoc, places: list[PlaceMention], near: tuple[int, 
             close = [p for p in cands if abs(doc.sentence_of(p.start) - si) <= 1]
         if close:
             return _pick(close, near[0])
+    named = [p for p in cands if p.location.precision != "country"]
+    by_sentence: dict[int, list[PlaceMention]] = defaultdict(list)
+    for p in named:
+        by_sentence[doc.sentence_of(p.start)].append(p)
+    for si in sorted(by_sentence)[:4]:
+        a, b = doc.sentences[si] if si < len(doc.sentences) else (0, len(doc.text))
+        if _ATTACK_CUE.search(doc.folded, a, b):
+            # that sentence and the next: the lead of the account itself
+            window = [p for p in named if si <= doc.sentence_of(p.start) <= si + 1]
+            return _pick(window, by_sentence[si][0].start)
     lead_end = doc.sentences[min(1, len(doc.sentences) - 1)][1] if doc.sentences else len(doc.text)
     lead = [p for p in cands if p.start < lead_end]
     return _pick(lead or cands, 0)
@@ -359,13 +515,43 @@ def resolve_location(doc: TextDoc, places: list[PlaceMention], near: tuple[int, 
 
 def _pick(cands: list[PlaceMention], anchor: int) -> Location:
     """Most specific; among equals the most confident, then the nearest to ``anchor``.
-    A locality that lies in a region also mentioned is preferred over others."""
+    A locality that lies in a region also mentioned is preferred over others.
+    A small place far from a larger town named with it ("the X market in
+    Mosul", resolved to some other X) gives way to the town."""
     regions = {(p.location.country, p.location.admin1) for p in cands if p.location.precision == "region"}
+    towns = [p for p in cands if p.location.precision == "locality" and p.location.lat is not None]
+
+    def stray(p: PlaceMention) -> float:
+        if p.location.precision not in ("locality", "exact") or p.location.lat is None:
+            return 0.0
+        for q in towns:
+            if q.location.admin1 and phonetic_key(q.location.admin1) == phonetic_key(q.location.name or ""):
+                continue  # "a village in Idlib": the province more often than its capital
+            if (q.text != p.text
+                    and haversine_km(p.location.lat, p.location.lon, q.location.lat, q.location.lon) > 30
+                    and _population(q) > max(10_000, 10 * _population(p))):
+                return 1.5
+        return 0.0
+
+    votes: dict[str | None, float] = defaultdict(float)
+    for p in cands:
+        votes[p.location.country] += p.score
+    main = max(votes, key=lambda k: (votes[k], k or ""))
 
     def key(p: PlaceMention) -> tuple[float, float, int]:
         rank = _RANK.get(p.location.precision or "country", 4)
         inside = 0.3 if (p.location.country, p.location.admin1) in regions and rank < 3 else 0.0
-        return (rank - p.score - inside, -p.score, abs(p.start - anchor))
+        abroad = 3.0 if p.location.country != main else 0.0  # outvoted: most often a name misread
+        return (rank - p.score - inside + stray(p) + abroad, -p.score, abs(p.start - anchor))
 
     best = min(cands, key=key)
     return best.location
+
+
+#: Populations of the places find_places chose, by gazetteer id (a bounded
+#: memo: a mention carries its Location, which has no population field).
+_POPULATION: dict[str, int] = {}
+
+
+def _population(p: PlaceMention) -> int:
+    return _POPULATION.get(p.location.gazetteer_id or "", 0)

