@@ -540,6 +540,19 @@ class Range(_Record):
         return _with_extra({"low": self.low, "best": self.best, "high": self.high}, self.extra)
 
 
+
+def _range_property(key: str) -> property:
+    """Attribute access to one of the spec's named casualty ranges."""
+
+    def get(self: "Casualties") -> "Range":
+        return self.ranges[key]
+
+    def set_(self: "Casualties", value: "Range") -> None:
+        self.ranges[key] = value
+
+    return property(get, set_, doc=f"The ``{key}`` range.")
+
+
 @dataclass(slots=True)
 class Casualties(_Record):
     """Reconciled ranges by key (``killed``, ``children_killed``, ...).
@@ -563,37 +576,10 @@ class Casualties(_Record):
         """The range for a figure measure and group (an unknown range if absent)."""
         return self.ranges.get(casualty_key(measure, group)) or Range()
 
-    @property
-    def killed(self) -> Range:
-        return self.ranges["killed"]
-
-    @killed.setter
-    def killed(self, value: Range) -> None:
-        self.ranges["killed"] = value
-
-    @property
-    def injured(self) -> Range:
-        return self.ranges["injured"]
-
-    @injured.setter
-    def injured(self, value: Range) -> None:
-        self.ranges["injured"] = value
-
-    @property
-    def civilians_killed(self) -> Range:
-        return self.ranges["civilians_killed"]
-
-    @civilians_killed.setter
-    def civilians_killed(self, value: Range) -> None:
-        self.ranges["civilians_killed"] = value
-
-    @property
-    def children_killed(self) -> Range:
-        return self.ranges["children_killed"]
-
-    @children_killed.setter
-    def children_killed(self, value: Range) -> None:
-        self.ranges["children_killed"] = value
+    killed = _range_property("killed")
+    injured = _range_property("injured")
+    civilians_killed = _range_property("civilians_killed")
+    children_killed = _range_property("children_killed")
 
     @classmethod
     def _load(cls, d: Any, path: str) -> Self:
