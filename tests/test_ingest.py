@@ -304,3 +304,12 @@ def test_progress_counts_every_byte_of_file_input(db, tmp_path):
     assert len(seen) > 30  # line by line inside the JSON Lines file
     assert sum(seen) == total_bytes(targets) > 0
     assert summary.quarantined == 1  # the missing file: unreadable, recorded, batch went on
+
+
+@pytest.mark.usefixtures("loopback_only")
+def test_watch_extracts_after_every_round(sw, site):
+    url = f"http://{GOOD}:{site.port}/feed"
+    out = sw("watch", "--json", "--max-rounds", "2", "--interval", "0", "--allow-network", f"{GOOD}/32", url)
+    summary = out.json()
+    assert summary["added"] == 2 and summary["extracted"]["documents"] == 2
+    assert summary["extracted"]["reports"] >= 1

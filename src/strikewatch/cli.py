@@ -174,15 +174,20 @@ def watch(ctx: Context, feeds: tuple[str, ...], list_file: str | None, interval:
         raise click.UsageError("give at least one feed URL or path, or --list FILE")
     with ctx.store() as store:
         def report(url: str, status: str, added: int) -> None:
-            click.echo(f"{datetime.now(timezone.utc):%Y-%m-%dT%H:%M:%SZ} {url}: {status}, {added} added")
+            # with --json, standard output carries only the summary
+            click.echo(f"{datetime.now(timezone.utc):%Y-%m-%dT%H:%M:%SZ} {url}: {status}, {added} added", err=as_json)
             sys.stdout.flush()
 
+        from .jobs import ExtractSummary
+
+        totals = ExtractSummary()
         summary = watch_feeds(
             store, refs, settings=_settings(max_bytes, allow_network), interval=interval,
             max_rounds=1 if once else max_rounds, on_poll=report,
             on_outcome=_outcome_printer(verbose),
+            on_round=lambda: totals.add(_extract_stored(store, verbose)),
         )
-        extracted = _extract_stored(store, verbose)
+        extracted = totals
     _print_summary(summary, as_json, extracted)
 
 

@@ -22,6 +22,12 @@ class ExtractSummary:
     reports: int = 0
     failed: int = 0
 
+    def add(self, other: "ExtractSummary") -> None:
+        """Add another run's counts (a watch extracts after every round)."""
+        self.documents += other.documents
+        self.reports += other.reports
+        self.failed += other.failed
+
 
 def stored_as_document(doc: StoredDocument) -> Document:
     """A stored document in the interchange input shape; spans index its stored text."""

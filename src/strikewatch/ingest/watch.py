@@ -36,6 +36,7 @@ def watch_feeds(
     max_rounds: int | None = None,
     on_poll: Callable[[str, str, int], None] | None = None,
     on_outcome: Callable[[Outcome], None] | None = None,
+    on_round: Callable[[], None] | None = None,
     resolver: Callable[[str, int], list[str]] | None = None,
     sleep: Callable[[float], None] = time.sleep,
     clock: Callable[[], float] = time.time,
@@ -43,7 +44,8 @@ def watch_feeds(
     """Poll every feed when due; ``max_rounds`` None means forever.
 
     A round polls each feed whose last poll is at least ``interval`` seconds
-    old, then sleeps until the next one is due.
+    old, calls ``on_round`` (the CLI extracts the new documents there), then
+    sleeps until the next one is due.
     """
     ingester = Ingester(store, settings, on_outcome=on_outcome, resolver=resolver)
     rounds = 0
@@ -73,6 +75,8 @@ def watch_feeds(
             )
             if on_poll:
                 on_poll(ref, status, added)
+        if on_round:
+            on_round()
         if max_rounds is not None and rounds >= max_rounds:
             break
         due = []
