@@ -297,3 +297,57 @@ def test_release_dates_are_not_the_attack() -> None:
 def test_american_spelling_reads_slash_dates_month_first() -> None:
     assert dates("04/05/2016: a drone hit a neighborhood defense post.")[0][1] == "2016-04-05"
     assert dates("04/05/2016: a drone hit a neighbourhood defence post.")[0][1] == "2016-05-04"
+
+
+def test_a_weekday_gives_a_yearless_date_its_year() -> None:
+    # 19 May is a Friday in 2023, not in 2022: the weekday outweighs the latest year written
+    doc = TextDoc(
+        "Officials said the drone strike on 3 May hit a farm. A review began on Friday, 19 May. "
+        "A similar raid took place on 31 July 2022.",
+        published=None,
+    )
+    found = {m.text: m.start_date for m in find_dates(doc)}
+    assert found["on Friday, 19 May"] == "2023-05-19"
+    assert found["on 3 May"] == "2023-05-03"  # the year found serves the other yearless dates
+    assert incident_date(doc, find_dates(doc)).start == "2023-05-03"
+    # American order, weekday without a comma
+    doc = TextDoc("Shells fell on Saturday October 14th, a week after the raid of March 2, 2021.",
+                  published=None)
+    assert find_dates(doc)[0].start_date == "2023-10-14"  # Saturday in 2017 and 2023: nearer 2021
+
+
+def test_a_weekday_alone_does_not_invent_a_year() -> None:
+    doc = TextDoc("Jets struck the clinic on Monday, 23 October.", published=None)
+    assert find_dates(doc) == []
+    assert incident_date(doc, find_dates(doc)).start is None
+
+
+def test_a_weekday_does_not_override_a_publication_year() -> None:
+    # with a publication date the year comes from it, as before
+    assert one("Jets struck the clinic on Friday, 19 May.") == ("2017-05-19", "2017-05-19", "day")
+
+
+def test_a_death_from_wounds_is_not_the_attack_date() -> None:
+    text = ("A farmer died on 9 March 2020, of wounds he sustained when shells hit his field "
+            "on 2 March 2020.")
+    doc = TextDoc(text, published=None)
+    found = find_dates(doc)
+    assert [(m.start_date, m.kind) for m in found] == [("2020-03-09", "after"), ("2020-03-02", "")]
+    assert incident_date(doc, found).start == "2020-03-02"
+    found = find_dates(TextDoc("The boy died on 4 June 2019 from his injuries.", published=None))
+    assert [m.kind for m in found] == ["after"]
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("04/05/2016: air defenses downed a drone near the base.", "2016-04-05"),
+        ("04/05/2016: a drone flew toward the airport and was shot down.", "2016-04-05"),
+        ("04/05/2016: a drone was shot down; 40 percent of the town lost power.", "2016-04-05"),
+        ("04/05/2016: a drone was shot down; 40 per cent of the town lost power.", "2016-05-04"),
+        ("04/05/2016: the drone was neutralised whilst still airborne.", "2016-05-04"),
+        ("04/05/2016: the attack was organized by a local cell.", "2016-05-04"),  # -ize is British too
+    ],
+)
+def test_more_spellings_tell_the_slash_order(text: str, expected: str) -> None:
+    assert dates(text, published=None)[0][1] == expected

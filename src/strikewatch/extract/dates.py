@@ -4,7 +4,8 @@ Reports date an attack in many ways: "31 May 2016", "05/31/2016", "on Tuesday",
 "overnight", "last week". :func:`find_dates` finds them all in one pass over the
 folded text with a single compiled alternation and resolves each against the
 document's ``published`` date (relative ones) or against the years written
-elsewhere in the document (a "March 4" in a text that also says "2 April 2009").
+elsewhere in the document (a "March 4" in a text that also says "2 April 2009";
+a "Friday, May 19" takes the nearby year in which 19 May is a Friday).
 :func:`incident_date` then picks the one that dates the attack.
 
 The vocabulary (month and weekday names, number words, fixed relative phrases,
@@ -44,6 +45,8 @@ class _Lexicon:
     chained: dict[str, int]  # "the next day" -> +1 (from the date before it)
     pattern: re.Pattern[str]
     cue_tail: re.Pattern[str]
+    cue_head: re.Pattern[str]  # words just after a date that make it a cue kind
+    cue_head_of: dict[str, str]
     us_spelling: re.Pattern[str]
     uk_spelling: re.Pattern[str]
 
@@ -91,10 +94,10 @@ def _lexicon() -> _Lexicon:
             rf"(?P<r2_d2>{day})(?:[,\u060c]?\s*(?P<r2_y>{year}))?)\b"
         ),
         # (on the morning of) (Saturday,) 31(st) (of) May(,) (2016)
-        rf"(?P<dm>{lead}{pre_wd}(?:the\s+)?(?P<dm_d>{day})\s+(?:of\s+)?(?P<dm_m>{mon})(?:[,\u060c]?\s*(?P<dm_y>{year}))?)\b",
+        rf"(?P<dm>{lead}(?:(?P<dm_w>{wd}),?\s+)?(?:the\s+)?(?P<dm_d>{day})\s+(?:of\s+)?(?P<dm_m>{mon})(?:[,\u060c]?\s*(?P<dm_y>{year}))?)\b",
         # (Saturday,) May 31(st)(,) (2016)
         (
-            rf"(?P<md>{lead}{pre_wd}(?P<md_m>{mon})\s+(?P<md_d>{day})(?!\d)(?!\s*(?:-|to)\s*\d)"
+            rf"(?P<md>{lead}(?:(?P<md_w>{wd}),?\s+)?(?P<md_m>{mon})\s+(?P<md_d>{day})(?!\d)(?!\s*(?:-|to)\s*\d)"
             rf"(?:[,\u060c]?\s*(?P<md_y>{year}))?)\b(?!\s*(?:km|kilomet|people|civilians|percent|%))"
         ),
         # 2016-05-31, 2016/05/31
@@ -172,6 +175,8 @@ def _lexicon() -> _Lexicon:
     first = rf"(?=\d|(?:{_alt(starters)})\b)"
     pattern = re.compile(r"\b" + first + "(?:" + "|".join(alternatives) + ")")
     cue_tail = re.compile(rf"\b(?:{_alt(cue_of)})\s+(?:(?:{_CUE_GLUE})\s+)*$")
+    cue_head_of = {phrase: kind for kind, phrases in raw.get("cues_after_date", {}).items() for phrase in phrases}
+    cue_head = re.compile(rf"[ \t,]*(?:{_alt(cue_head_of or ['-'])})\b")
     spelling = raw.get("spelling", {})
     return _Lexicon(
         months=months,
@@ -184,6 +189,8 @@ def _lexicon() -> _Lexicon:
         chained=chained,
         pattern=pattern,
         cue_tail=cue_tail,
+        cue_head=cue_head,
+        cue_head_of=cue_head_of,
         us_spelling=re.compile(rf"\b(?:{_alt(spelling.get('us', ['-']))})\b"),
         uk_spelling=re.compile(rf"\b(?:{_alt(spelling.get('uk', ['-']))})\b"),
     )
@@ -241,6 +248,7 @@ class _Raw:
     d1: int | None = None  # day (or first day, or weekday number, or count for "ago")
     d2: int | None = None
     extra: Any = None  # md/dm word order, "last", the unit of "ago", or the relative offsets
+    weekday: int | None = None  # the weekday written with a day date ("Friday, May 19"), 0 = Monday
 
 
 def _month_of(lex: _Lexicon, doc: TextDoc, m: re.Match[str], group: str) -> int | None:
@@ -273,7 +281,8 @@ def _raw_matches(doc: TextDoc, lex: _Lexicon) -> list[_Raw]:
                     out.append(_Raw(s, e, "range", year, mo, d1, d2))
             elif g in ("dm", "md"):
                 d = _num(m.group(g + "_d"))
-                out.append(_Raw(s, e, "day", year, mo, d, d, extra=g))
+                w = m.group(g + "_w")
+                out.append(_Raw(s, e, "day", year, mo, d, d, extra=g, weekday=lex.weekdays[w] if w else None))
             else:
                 out.append(_Raw(s, e, "month", year, mo))
         elif g == "iso":
@@ -323,6 +332,9 @@ def _cue_kind(doc: TextDoc, lex: _Lexicon, start: int, end: int) -> str:
     if m:
         phrase = _norm(re.sub(rf"(?:\s+(?:{_CUE_GLUE}))*\s*$", "", m.group(0)))
         return lex.cue_of.get(phrase, "")
+    m = lex.cue_head.match(doc.folded, end)
+    if m:
+        return lex.cue_head_of.get(_norm(m.group(0).lstrip(" \t,")), "")
     return ""
 
 
@@ -349,6 +361,32 @@ def _context_year(raws: list[_Raw], i: int) -> int | None:
 
 
 _CONTEXT_KINDS = ("day", "range", "month", "slash")
+
+#: How far (years) from the document's other years a weekday may place a yearless date.
+_WEEKDAY_YEARS = 6
+
+
+def _weekday_years(raws: list[_Raw]) -> None:
+    """Give a yearless day date written with its weekday ("Friday, May 19") the year
+    that weekday fits, nearest the years the document states (a later year on a tie:
+    the story is rarely older than its background). The year found then serves as
+    context for the document's other yearless dates, like a written one.
+    Without any stated year there is nothing to measure "nearest" from: no year.
+    """
+    years = [o.year for o in raws if o.year is not None and o.kind in _CONTEXT_KINDS]
+    if not years:
+        return
+    ref = max(years)
+    for r in raws:
+        if r.year is not None or r.weekday is None or r.kind != "day":
+            continue
+        assert r.month is not None and r.d1 is not None
+        fits = [
+            y for y in range(ref - _WEEKDAY_YEARS, ref + _WEEKDAY_YEARS + 1)
+            if (d := _mk(y, r.month, r.d1)) is not None and d.weekday() == r.weekday
+        ]
+        if fits:
+            r.year = min(fits, key=lambda y: (abs(y - ref), -y))
 
 
 def _month_first(raws: list[_Raw], doc: TextDoc | None = None, lex: _Lexicon | None = None) -> bool:
@@ -518,6 +556,8 @@ def find_dates(doc: TextDoc, *, month_first: bool | None = None) -> list[DateMen
     raws = _raw_matches(doc, lex)
     if month_first is None:
         month_first = _month_first(raws, doc, lex)
+    if pub is None:
+        _weekday_years(raws)
     resolved: list[tuple[date, date, str, bool] | None] = [None] * len(raws)
     explicit_kinds = ("day", "range", "slash", "month", "year")
     for i, r in enumerate(raws):
