@@ -108,3 +108,43 @@ def test_rounded_probabilities_never_sum_past_one() -> None:
         total = att.probability + sum(a.probability for a in att.alternatives)
         assert total <= 1 + 1e-9, (text, total)
         assert abs(total - 1) < 1e-3
+
+
+# --- round two: appositives, teasers, position ------------------------------------
+
+def test_appositive_does_not_steal_the_verb() -> None:
+    _, acts = _actors(
+        "Local monitors said that Russia, a close ally of President Assad, launched the strike on the market."
+    )
+    assert [(a.actor, a.role) for a in acts] == [("Russia", "alleged")]
+
+
+def test_injured_party_is_not_the_perpetrator() -> None:
+    _, acts = _actors("Rockets struck the base; there were no injuries to coalition personnel.")
+    assert not [a for a in acts if a.actor == "US-led coalition"]
+
+
+def test_teaser_and_far_accusations_weigh_less() -> None:
+    page = (
+        "Two killed in shelling on Kafr Testa\n\n"
+        "Israeli strike hits a car in Testville, May 2\n\n"
+        "Two civilians were killed when Turkish artillery shelled the village of Kafr Testa on Monday, "
+        "local sources said.\n\n"
+        + "".join(f"Residents of the village described the damage for the {i}th time.\n\n" for i in range(30))
+        + "In other news, Russian jets struck a town far away."
+    )
+    doc, acts = _actors(page)
+    att = attribute(acts, doc=doc)
+    assert att is not None and att.actor == "Turkey"
+    weights = {e.extra["actor"]: e.weight for e in att.evidence if e.kind == "accusation"}
+    assert weights["Israel"] < weights["Turkey"] and weights["Russia"] < weights["Turkey"]
+
+
+def test_repeats_decay_from_the_strongest_mention() -> None:
+    doc, acts = _actors(
+        "Regime forces shelled the town, killing two.\n\nRegime shelling hits school in Testville\n\n"
+        "Regime forces shelled the town again on Tuesday morning, killing three more civilians there."
+    )
+    att = attribute(acts, doc=doc)
+    ws = sorted((e.weight for e in att.evidence if e.kind == "accusation"), reverse=True)
+    assert ws[0] > ws[1] > ws[2]

@@ -199,3 +199,60 @@ def test_abduction_decides_over_how_it_was_done() -> None:
         "and gunmen opened fire on the gate. Officials feared hostages could be taken."
     )
     assert E.event_type(doc, ev, we, ac) == "ground_attack"
+
+
+# --- round two: the main story of a scraped page, torture, farmland --------------
+
+_PAGE = (
+    "One farmer killed in artillery shelling on Kafr Testa, March 3\n\n"
+    "Boy shot dead by gunmen at a checkpoint near Testville, May 2\n\n"
+    "Man wounded by sniper fire in the old market of Samplabad, May 1\n\n"
+    "A farmer from Kafr Testa was killed on March 3 when artillery shells fired by government "
+    "forces landed near him while he was picking olives in an orchard outside the village.\n\n"
+    "The shelling also damaged two houses, residents said."
+)
+
+
+def test_teaser_lines_of_other_stories_weigh_little() -> None:
+    doc, ev, we, ac = _all(_PAGE)
+    w = E.story_weights(doc)
+    assert w[0] == 1.0  # the title
+    assert w[1] == w[2] == E.TEASER_WEIGHT  # headlines of other stories
+    assert w[3] == w[4] == 1.0  # the prose
+    assert E.event_type(doc, ev, we, ac) == "shelling"
+
+
+def test_no_teasers_without_prose() -> None:
+    doc = TextDoc("Shelling on Kafr Testa\n\nGunmen attack a checkpoint in Testville\n\nSniper fire in Samplabad")
+    assert E.story_weights(doc) == [1.0, 1.0, 1.0]
+
+
+def test_truncated_line_is_a_teaser() -> None:
+    doc = TextDoc(
+        "Shelling kills two in Kafr Testa\n\nGunmen storm a school in Testville and kill the...\n\n"
+        "Two people were killed when shells fell on the main square of Kafr Testa on Monday morning."
+    )
+    assert E.story_weights(doc)[1] == E.TEASER_WEIGHT
+
+
+def test_targets_in_teaser_lines_are_left_out() -> None:
+    doc = TextDoc(_PAGE.replace("Man wounded by sniper fire in the old market", "Airstrike hits a hospital"))
+    types = {t.type for t in E.find_targets(doc, E.find_events(doc))}
+    assert "health_facility" not in types
+    assert "residential" in types
+
+
+def test_farmland_where_people_were_hit() -> None:
+    doc = TextDoc("Shells fell on farmers who were picking olives in an orchard east of the village.")
+    assert {t.type for t in E.find_targets(doc, E.find_events(doc))} == {"other"}
+    doc = TextDoc("The families returned to their orchard after the harvest festival.")
+    assert E.find_targets(doc, E.find_events(doc)) == []
+
+
+def test_torture_in_custody_is_an_attack() -> None:
+    doc = TextDoc("A local aid worker was detained and tortured by soldiers for two weeks in Testville.")
+    ev = E.find_events(doc)
+    assert E.describes_attack(doc, ev, False)
+    assert E.event_type(doc, ev, E.find_weapons(doc), E.find_aircraft(doc)) == "ground_attack"
+    doc = TextDoc("Police detained three activists at a rally in the capital on Sunday.")
+    assert not E.describes_attack(doc, E.find_events(doc), False)

@@ -156,3 +156,26 @@ def test_streamed_json_object_reader(tmp_path) -> None:
         assert list(_iter_json_object(path, chunk=chunk)) == list(data.values())
     path.write_text("{}", encoding="utf-8")
     assert list(_iter_json_object(path)) == []
+
+
+def test_lookups_are_memoised_and_shared(gaz: Gazetteer) -> None:
+    first = gaz.matches("Aleppo", loose=False)
+    again = gaz.matches("Aleppo", loose=False)
+    assert first == again and first is not again  # a fresh list each time
+    again.clear()
+    assert gaz.matches("Aleppo", loose=False) == first  # callers cannot spoil the memo
+    assert first[0].place is gaz.matches("Haleb", loose=False)[0].place or first[0].place.country == "SY"
+    assert gaz.has_name("Aleppo") and not gaz.has_name("Zzyzqa Qqx")
+
+
+def test_memos_are_emptied_when_places_are_added(tmp_path) -> None:
+    from strikewatch.geo.gazetteer import Place
+
+    g = Gazetteer.build(world=False, shipped=False)
+    assert g.matches("Zorbatown") == []
+    g.add_places([(Place("sw:99999901", "Zorbatown", "locality", "SY", "Idlib", None, 35.9, 36.6, 10), ["Zorbatown"])])
+    assert [m.place.name for m in g.matches("Zorbatown")] == ["Zorbatown"]
+    import pickle
+
+    g2 = pickle.loads(pickle.dumps(g))
+    assert [m.place.id for m in g2.matches("Zorbatown")] == ["sw:99999901"]

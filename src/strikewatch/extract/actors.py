@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from ..model import ActorProbability, Attribution, Evidence
-from .events import weapon_operators
+from .events import story_weights, weapon_operators
 from .lexicon import Entry, Lexicon, load_toml
 from .mentions import ActorMention, AircraftMention, SourceMention, WeaponMention
 from .sources import source_near
@@ -122,6 +122,18 @@ class _MultiLexicon:
 _ON_BEFORE = re.compile(r"\b(?:against|on|at|targeting|targeted|intercepted|downed|shot down)\s+(?:the\s+|a\s+|an\s+)?$")
 
 
+# An appositive between commas: ", a top ally of X," / ", which X backs,".
+_APPOSITIVE_BEFORE = re.compile(r",\s+(?:a|an|the|its|his|her|their|which|who)\s[^,.;:\n]{0,60}$")
+_APPOSITIVE_END = re.compile(r"[^,.;:\n]{0,30},")
+_APPOSITIVE_SKIP = re.compile(r"\s*,\s+(?:a|an|the|its|his|her|their|which|who)\s[^,.;:\n]{0,80},")
+
+
+def _verb_after_appositive(data: _ActorData, folded: str, end: int, lim: int) -> bool:
+    """A name, an appositive between commas, then the attack verb ("Russia, an ally of X, launched the strike")."""
+    ap = _APPOSITIVE_SKIP.match(folded, end, lim)
+    return bool(ap) and bool(data.verb_after.match(folded, ap.end(), lim))
+
+
 def find_actors(doc: TextDoc, sources: Sequence[SourceMention] = ()) -> list[ActorMention]:
     """Actors the text names as perpetrator ("alleged"), claimant
     ("claimed"), denier ("denied") or confirmer ("confirmed"), in text order.
@@ -158,7 +170,9 @@ def find_actors(doc: TextDoc, sources: Sequence[SourceMention] = ()) -> list[Act
             role = None  # "an attack on Israeli troops", "IS leaders"
         elif data.force_after.match(folded, m.end, lim):
             role = "alleged"
-        elif form == "name" and data.verb_after.match(folded, m.end, lim):
+        elif form == "name" and _APPOSITIVE_BEFORE.search(folded, before_lo, m.start) and _APPOSITIVE_END.match(folded, m.end, lim):
+            role = None  # "Russia, an ally of X, launched": X describes, it does not act
+        elif form == "name" and (data.verb_after.match(folded, m.end, lim) or _verb_after_appositive(data, folded, m.end, lim)):
             role = "alleged"
         if role is None:
             continue
@@ -186,6 +200,11 @@ W_DENY = -0.7
 W_AIRCRAFT = 1.2
 W_WEAPON = 1.0
 W_UNKNOWN_ACTOR = 0.5  # "unidentified gunmen": evidence that nobody is named
+#: An accusation past the first POSITION_FREE sentences weighs
+#: 1 / (1 + extra sentences / POSITION_SCALE): a story names its perpetrator
+#: early; long pages bring other stories' actors further down.
+POSITION_FREE = 2
+POSITION_SCALE = 15.0
 #: Log-odds of "someone not named here" before any evidence.
 PRIOR_UNKNOWN = 0.7
 
@@ -218,14 +237,31 @@ def attribute(
             extra["span"] = [span[0], span[1]]
         evidence.append(Evidence(kind=kind, text=text, weight=round(weight, 3), extra=extra))
 
+    story = story_weights(doc) if doc is not None else []
+
+    def place(start: int) -> float:
+        """The weight of a statement where it stands: a teaser line of another story counts little."""
+        return story[doc.sentence_of(start)] if story and doc is not None else 1.0
+
+    # Accusations: each weighed by where it stands, then per actor the
+    # strongest first with the repeats decaying (a retold accusation adds
+    # less, and a weak mention in a teaser must not use up the full weight).
+    accused: dict[str, list[tuple[float, ActorMention]]] = defaultdict(list)
     for a in actors:
-        lead = doc is not None and doc.sentence_of(a.start) == 0
         if a.role == "alleged":
-            w = (W_UNKNOWN_ACTOR if a.actor == "unknown" else W_ACCUSATION) * (W_REPEAT_DECAY ** seen[a.actor])
-            if lead:
-                w *= W_LEAD
-            seen[a.actor] += 1
-            add(a.actor, "accusation", a.text, w, (a.start, a.end))
+            w = W_UNKNOWN_ACTOR if a.actor == "unknown" else W_ACCUSATION
+            if doc is not None:
+                idx = doc.sentence_of(a.start)
+                w *= W_LEAD if idx == 0 else 1.0 / (1.0 + max(0, idx - POSITION_FREE) / POSITION_SCALE)
+            accused[a.actor].append((w * place(a.start), a))
+    for actor, found in accused.items():
+        ranked_acc = sorted(found, key=lambda wa: (-wa[0], wa[1].start))
+        for k, (w, a) in enumerate(ranked_acc):
+            add(actor, "accusation", a.text, w * W_REPEAT_DECAY ** k, (a.start, a.end))
+
+    for a in actors:
+        if a.role == "alleged":
+            continue
         elif a.role == "claimed":
             add(a.actor, "claim", a.text, W_CLAIM if seen[a.actor + "#c"] == 0 else 0.5, (a.start, a.end))
             seen[a.actor + "#c"] += 1
@@ -241,6 +277,7 @@ def attribute(
             continue
         counted.add((ac.aircraft, "a"))
         share = W_AIRCRAFT / math.sqrt(len(ac.operators))
+        share *= place(ac.start)
         for i, op in enumerate(ac.operators):
             add(op, "aircraft", ac.text, share * (1.0 if i == 0 else 0.8), (ac.start, ac.end))
     for w in weapons:
@@ -249,11 +286,11 @@ def attribute(
             continue
         counted.add((w.weapon, "w"))
         for op in ops:
-            add(op, "weapon", w.text, W_WEAPON / math.sqrt(len(ops)), (w.start, w.end))
+            add(op, "weapon", w.text, W_WEAPON / math.sqrt(len(ops)) * place(w.start), (w.start, w.end))
 
     if doc is not None:
-        for actor, weight, place, span in _theatre_cues(doc, event_type):
-            add(actor, "theatre", place, weight, span)
+        for actor, weight, where, span in _theatre_cues(doc, event_type):
+            add(actor, "theatre", where, weight, span)
 
     if not score:
         return None
@@ -288,7 +325,10 @@ def _theatre_cues(doc: TextDoc, event_type: str | None) -> list[tuple[str, float
     data = _data("en")
     out: list[tuple[str, float, str, tuple[int, int]]] = []
     used: set[tuple[str, float]] = set()
+    story = story_weights(doc)
     for m in data.theatre.finditer(doc.folded):
+        if story and story[doc.sentence_of(m.start)] < 1.0:
+            continue  # a place in another story's teaser line says nothing of this one
         for e in m.entry.get("entries"):
             if event_type is not None and event_type not in e.get("event_types"):
                 continue

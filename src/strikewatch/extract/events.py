@@ -199,7 +199,10 @@ def find_targets(doc: TextDoc, events: Sequence[EventMention] | None = None) -> 
     strong: set[int] | None = None
     out: list[TargetMention] = []
     prev_end = -1  # end of the previous target word: "a home on X Street" locates, not lists
+    story = story_weights(doc)
     for m in data.targets.finditer(folded):
+        if story and story[doc.sentence_of(m.start)] < 1.0:
+            continue  # another story's teaser line
         sent = doc.sentences[doc.sentence_of(m.start)] if doc.sentences else (0, len(folded))
         this_prev, prev_end = prev_end, m.end
         if m.entry.get("place_if_capitalised") and doc.text[m.start].isupper() and m.start != sent[0]:
@@ -232,6 +235,42 @@ def find_targets(doc: TextDoc, events: Sequence[EventMention] | None = None) -> 
         name = _target_name(doc, m.start, m.end, data.name_stop) if m.entry.get("name") else None
         out.append(TargetMention(m.start, m.end, doc.text[m.start:m.end], ttype, name, is_protected(ttype)))
     return out
+
+
+#: Weight of a cue in a teaser line: a short line of its own without end
+#: punctuation that is not the document's first line (a related-story link, a
+#: menu item, a caption), in a document that also has prose. Scraped pages
+#: list other stories' headlines around the main one; the prose and the title
+#: tell the main story.
+TEASER_WEIGHT = 0.25
+_TEASER_MAX_CHARS = 200
+_PROSE_MIN_CHARS = 60
+
+
+def story_weights(doc: TextDoc) -> list[float]:
+    """Per sentence of ``doc``: 1.0, or TEASER_WEIGHT for a teaser line."""
+    text = doc.text
+    n = len(doc.sentences)
+    weights = [1.0] * n
+    if n < 2 or "\n" not in text:
+        return weights
+    teaser: list[int] = []
+    prose = False
+    for i, (s, e) in enumerate(doc.sentences):
+        ls = text.rfind("\n", 0, s) + 1
+        le = text.find("\n", e)
+        le = len(text) if le < 0 else le
+        whole_line = not text[ls:s].strip() and not text[e:le].strip()
+        # A line cut short ("...") is a teaser too, whatever its punctuation.
+        ended = text[e - 1] in ".!?\"'" and not text[s:e].endswith(("...", "\u2026"))
+        if whole_line and ls > 0 and e - s <= _TEASER_MAX_CHARS and not ended:
+            teaser.append(i)
+        elif ended and e - s >= _PROSE_MIN_CHARS:
+            prose = True
+    if prose:
+        for i in teaser:
+            weights[i] = TEASER_WEIGHT
+    return weights
 
 
 def _distance_factor(doc: TextDoc, start: int, near: tuple[int, int] | None) -> float:
@@ -279,14 +318,19 @@ def event_scores(
             return "air_strike"
         return etype
 
+    story = story_weights(doc)
+
+    def factor(start: int) -> float:
+        return _distance_factor(doc, start, near) * (story[doc.sentence_of(start)] if story else 1.0)
+
     for e in events:
-        scores[kind(e.event_type, e.start)] += e.weight * _distance_factor(doc, e.start, near)
+        scores[kind(e.event_type, e.start)] += e.weight * factor(e.start)
     for w in weapons:
         if w.event_type:
-            scores[kind(w.event_type, w.start)] += _WEAPON_VOTE * _distance_factor(doc, w.start, near)
+            scores[kind(w.event_type, w.start)] += _WEAPON_VOTE * factor(w.start)
     for a in aircraft:
         etype, weight = _AIRCRAFT_VOTE.get(a.kind, ("air_strike", 1.0))
-        scores[etype] += weight * _distance_factor(doc, a.start, near)
+        scores[etype] += weight * factor(a.start)
     return dict(scores)
 
 

@@ -35,6 +35,7 @@ from ..geo.gazetteer import (
     Gazetteer,
     Match,
     Place,
+    admin_equal,
     haversine_km,
     name_key,
     phonetic_key,
@@ -78,6 +79,11 @@ class _Context:
     demonyms: dict[str, str]
     demonym_re: re.Pattern[str]
     country_aliases: dict[str, str]
+    never: frozenset[str]
+    org_before_re: re.Pattern[str]
+    generic_heads: frozenset[str]
+    hints: dict[str, list[str]]
+    hint_re: re.Pattern[str]
 
 
 def _alt(words: list[str]) -> str:
@@ -104,6 +110,11 @@ def place_context() -> _Context:
         demonyms=d["demonyms"],
         demonym_re=re.compile(rf"\b({_alt(list(d['demonyms']))})\b"),
         country_aliases=d["country_aliases"],
+        never=frozenset(name_key(n) for n in d["never_places"]),
+        org_before_re=re.compile(rf"\b(?:{_alt(d['org_before'])})\s+(?:in|of|for)\s+(?:the\s+)?$"),
+        generic_heads=frozenset(d["generic_heads"]),
+        hints={k.replace("-", " "): v for k, v in d["country_hints"].items()},
+        hint_re=re.compile(rf"\b({_alt(list(d['country_hints']))})\b"),
     )
 
 
@@ -138,11 +149,24 @@ def _ngram_spans(words: list[tuple[int, int]], text: str, gaz: Gazetteer, ctx: _
             if n == 1 and _fold_word(name) in ctx.stopwords:
                 continue
             if gaz.has_name(name):
+                if (n == 1 and i + 1 < len(words) and _fold_word(name) in ctx.generic_heads
+                        and _fold_word(text[words[i + 1][0]:words[i + 1][1]]) not in _KIND_WORDS):
+                    # "Wadi Awmran", "Tel Shenan": an unknown name opened by a
+                    # generic head; neither the head nor the rest is the place
+                    found = 2
+                    break
                 out.append((s, e))
                 found = n
                 break
         i += found or 1
     return out
+
+
+#: Words after a name that say what it is rather than continue it.
+_KIND_WORDS = frozenset([
+    "city", "town", "village", "villages", "camp", "area", "district", "province", "governorate",
+    "countryside", "region", "neighbourhood", "neighborhood", "suburb", "subdistrict", "municipality",
+])
 
 
 def _is_person(name: str, ctx: _Context) -> bool:
@@ -179,6 +203,7 @@ _QUALIFIERS = frozenset([
     "old", "new", "upper", "lower", "rural", "downtown", "outer", "inner", "middle", "occupied",
     "besieged", "liberated", "the", "in", "on", "at", "near", "and", "of", "from", "to",
 ])
+_HINT_WEIGHT = 1.0  # "Houthi", "YPG", "Euphrates": the conflict's country, weakly
 _DEMONYM_WEIGHT = 0.3  # "Israeli strike", "Russian jets": nationality words name attackers as often as places
 
 
@@ -202,6 +227,13 @@ def _candidates(doc: TextDoc, gaz: Gazetteer, ctx: _Context) -> tuple[list[_Cand
             if demonym_seen[cc] < 1.0:
                 demonym_seen[cc] += _DEMONYM_WEIGHT
                 countries[cc] += _DEMONYM_WEIGHT
+    hint_seen: dict[str, float] = defaultdict(float)
+    for m in ctx.hint_re.finditer(folded):
+        ccs = ctx.hints.get(m.group(1).replace("-", " "), [])
+        for cc in ccs:
+            if hint_seen[cc] < 2.0:
+                hint_seen[cc] += _HINT_WEIGHT / len(ccs)
+                countries[cc] += _HINT_WEIGHT / len(ccs)
     cands: list[_Cand] = []
     surnames: set[str] = set()
     for pm in _PHRASE.finditer(text):
@@ -229,6 +261,8 @@ def _candidates(doc: TextDoc, gaz: Gazetteer, ctx: _Context) -> tuple[list[_Cand
             if ctx.person_before_re.search(before) or _is_person(name, ctx):
                 surnames.add(name_key(name))
                 continue
+            if name_key(name) in ctx.never:
+                continue
             wi = next(i for i, w in enumerate(words) if w[0] == s)
             if wi > 0 and wi - 1 not in covered:
                 prev = _fold_word(text[words[wi - 1][0]:words[wi - 1][1]])
@@ -237,6 +271,12 @@ def _candidates(doc: TextDoc, gaz: Gazetteer, ctx: _Context) -> tuple[list[_Cand
                     surnames.add(name_key(name))
                     continue
             cc = _country_of_name(name, gaz, ctx)
+            if cc and s == words[0][0]:
+                ob = ctx.org_before_re.search(before)
+                if ob and text[s - len(before) + ob.start()].isupper():
+                    # "Islamic Resistance in Iraq": part of a group's name
+                    countries[cc] += 0.5
+                    continue
             if is_org and e == phrase_end:
                 if cc:
                     countries[cc] += 0.5
@@ -246,6 +286,11 @@ def _candidates(doc: TextDoc, gaz: Gazetteer, ctx: _Context) -> tuple[list[_Cand
             matches = gaz.matches(name, loose=False)
             if not matches:
                 continue
+            if cc:
+                # a country's name is the country ("Yemen", not a hamlet called Al Yaman)
+                own = [m for m in matches if m.place.placetype == "country" and m.place.country == cc
+                       and (_pkey(m.place.name) == _pkey(name) or name.lower() in ctx.country_aliases)]
+                matches = own or matches
             cand = _Cand(s, e, name, matches, multiword=(" " in name.strip() or "-" in name))
             km = ctx.kind_after_re.match(after)
             if km:
@@ -291,13 +336,17 @@ def _kind_fit(kind: str | None, place: Place) -> float:
     return 0.6 if place.placetype in ("locality", "neighbourhood", "campus") else -0.8
 
 
+#: What being an administrative unit adds to a place's prominence (in
+#: decades of population): provinces and countries are named far more often
+#: than their size says; a district's name is mostly its seat's, which claims it.
+_ADMIN_WEIGHT = {"region": 2.5, "county": 0.0, "country": 3.0}
+
+
 def _prominence(p: Place) -> float:
     """How likely a place is the one meant, all else equal: big towns and
     administrative units are named far more often than hamlets."""
-    base = 1.0 + math.log10(p.population + 1)
-    if p.placetype in ("region", "county", "country"):
-        base += 3.0
-    return base * base
+    base = 1.0 + math.log10(p.population + 1) + _ADMIN_WEIGHT.get(p.placetype, 0.0)
+    return base * base * base
 
 
 _pkey = lru_cache(maxsize=1 << 16)(phonetic_key)
@@ -497,7 +546,7 @@ def resolve_location(doc: TextDoc, places: list[PlaceMention], near: tuple[int, 
         if not close:
             close = [p for p in cands if abs(doc.sentence_of(p.start) - si) <= 1]
         if close:
-            return _pick(close, near[0])
+            return _pick(close, near[0], doc)
     named = [p for p in cands if p.location.precision != "country"]
     by_sentence: dict[int, list[PlaceMention]] = defaultdict(list)
     for p in named:
@@ -507,17 +556,23 @@ def resolve_location(doc: TextDoc, places: list[PlaceMention], near: tuple[int, 
         if _ATTACK_CUE.search(doc.folded, a, b):
             # that sentence and the next: the lead of the account itself
             window = [p for p in named if si <= doc.sentence_of(p.start) <= si + 1]
-            return _pick(window, by_sentence[si][0].start)
+            return _pick(window, by_sentence[si][0].start, doc)
     lead_end = doc.sentences[min(1, len(doc.sentences) - 1)][1] if doc.sentences else len(doc.text)
     lead = [p for p in cands if p.start < lead_end]
-    return _pick(lead or cands, 0)
+    return _pick(lead or cands, 0, doc)
 
 
-def _pick(cands: list[PlaceMention], anchor: int) -> Location:
+def _pick(cands: list[PlaceMention], anchor: int, doc: TextDoc | None = None) -> Location:
     """Most specific; among equals the most confident, then the nearest to ``anchor``.
     A locality that lies in a region also mentioned is preferred over others.
     A small place far from a larger town named with it ("the X market in
     Mosul", resolved to some other X) gives way to the town."""
+    inner = [p for p in cands if p.location.precision in ("locality", "exact", "district")]
+    if len(inner) > 1:
+        # a province's capital (or a district) named with a place inside it
+        # ("Harir in Erbil", "Cizre district, Sirnak") is the container, not the place
+        kept = [q for q in cands if not any(_contains(q, p) for p in inner)]
+        cands = kept or cands
     regions = {(p.location.country, p.location.admin1) for p in cands if p.location.precision == "region"}
     towns = [p for p in cands if p.location.precision == "locality" and p.location.lat is not None]
 
@@ -542,10 +597,60 @@ def _pick(cands: list[PlaceMention], anchor: int) -> Location:
         rank = _RANK.get(p.location.precision or "country", 4)
         inside = 0.3 if (p.location.country, p.location.admin1) in regions and rank < 3 else 0.0
         abroad = 3.0 if p.location.country != main else 0.0  # outvoted: most often a name misread
-        return (rank - p.score - inside + stray(p) + abroad, -p.score, abs(p.start - anchor))
+        # past a fair confidence, how sure a name is a place says nothing of
+        # whether it is the incident's: the clause telling of deaths does
+        harm = 0.25 if doc is not None and _harm_clause(doc, p) else 0.0
+        return (rank - min(p.score, _SURE) - inside + stray(p) + abroad - harm, -p.score, abs(p.start - anchor))
 
     best = min(cands, key=key)
     return best.location
+
+
+_SURE = 0.7
+_CLAUSE_END = re.compile(r"[.;|\n]|,\s|\s(?:and|while|as|after|before|but)\s")
+_HARM = re.compile(r"\b(?:kill(?:s|ed|ing)?|casualt(?:y|ies)|martyr(?:s|ed)?|massacre|dead|death|"
+                   r"died|wound(?:s|ed|ing)?|injur(?:y|ies|ed|ing)|victims?)\b")
+
+
+def _harm_clause(doc: TextDoc, p: PlaceMention) -> bool:
+    """Whether the clause naming ``p`` tells of people killed or wounded."""
+    text = doc.folded
+    lo = max(0, p.start - 120)
+    before = text[lo:p.start]
+    cut = [m.end() for m in _CLAUSE_END.finditer(before)]
+    a = lo + (cut[-1] if cut else 0)
+    m = _CLAUSE_END.search(text, p.end, p.end + 120)
+    b = m.start() if m else min(len(text), p.end + 120)
+    return bool(_HARM.search(text, a, b))
+
+
+def _capital(loc: Location) -> bool:
+    """A town named like its province ("Idlib", "Erbil", "Sirnak")."""
+    if not loc.admin1 or not loc.name:
+        return False
+    a, n = phonetic_key(loc.admin1), phonetic_key(loc.name)
+    return a == n or a.translate(_NO_VOWELS) == n.translate(_NO_VOWELS)
+
+
+_NO_VOWELS = str.maketrans("", "", "aiu")
+
+
+def _contains(q: PlaceMention, p: PlaceMention) -> bool:
+    """Whether mention ``q`` names an area that holds the place of mention ``p``:
+    the district ``p`` lies in, or the capital of ``p``'s province standing
+    for the province."""
+    ql, pl = q.location, p.location
+    if q is p or ql.country != pl.country or not ql.admin1 or not pl.admin1:
+        return False
+    if name_key(q.text) == name_key(p.text) or ql.gazetteer_id == pl.gazetteer_id:
+        return False
+    if not admin_equal(ql.admin1, pl.admin1):
+        return False
+    if ql.precision == "district":
+        return pl.precision in ("locality", "exact") and bool(pl.admin2) and admin_equal(ql.admin2, pl.admin2)
+    if ql.precision == "locality":
+        return _capital(ql) and not _capital(pl)
+    return False
 
 
 #: Populations of the places find_places chose, by gazetteer id (a bounded

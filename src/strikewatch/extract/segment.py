@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 
+from .events import story_weights
 from .mentions import EventMention, FigureMention, PlaceMention
 from .textutil import TextDoc
 
@@ -40,7 +41,9 @@ def segment(doc: TextDoc, events: list[EventMention], figures: list[FigureMentio
     for f in figures:
         if not f.other_event:
             toll[doc.sentence_of(f.start)] = True
-    attack = [c or t for c, t in zip(cue, toll)]
+    # a teaser line of a scraped page (a link to another story, a caption) is no attack of this one
+    story = story_weights(doc)
+    attack = [(c or t) and w >= 1.0 for c, t, w in zip(cue, toll, story)]
     towns: list[set[str]] = [set() for _ in range(n)]
     names: dict[str, str] = {}  # a place's id -> its name
     within: dict[str, str] = {}  # a place's id -> the name of its district

@@ -414,6 +414,15 @@ class Gazetteer:
         self._postings = (array("I"), array("I"))
         self._pending: tuple[list[int], list[int]] = ([], [])
         self._ids: dict[tuple[int, int], int] = {}
+        self._memo_reset()
+
+    def _memo_reset(self) -> None:
+        """Query memos (never pickled; emptied whenever places are added):
+        Place objects by position and match lists by name key, so that the
+        names a corpus repeats are looked up and built once."""
+        self._place_memo: dict[int, Place] = {}
+        self._match_memo: dict[tuple[str, bool, str | None, str | None], tuple[Match, ...]] = {}
+        self._key_memo: dict[str, str] = {}
 
     def __len__(self) -> int:
         return len(self._num)
@@ -423,10 +432,13 @@ class Gazetteer:
         state = dict(self.__dict__)
         state["_ids"] = None  # rebuilt lazily
         state["_names"] = []
+        for memo in ("_place_memo", "_match_memo", "_key_memo"):
+            state.pop(memo, None)
         return state
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         self.__dict__.update(state)
+        self._memo_reset()
 
     # -- construction -----------------------------------------------------
 
@@ -435,6 +447,7 @@ class Gazetteer:
         ``skeleton`` also indexes consonant skeletons (loose: kept to the
         theatres' own data)."""
         ids = self._id_map()
+        self._memo_reset()
         s = self._strings
         pend1, pend2 = self._pending
         english = _admin1_english()
@@ -600,11 +613,17 @@ class Gazetteer:
     # -- queries ------------------------------------------------------------
 
     def place(self, idx: int) -> Place:
-        """The place stored at position ``idx``."""
+        """The place stored at position ``idx`` (built once, then shared: Place is frozen)."""
+        memo = self._place_memo
+        hit = memo.get(idx)
+        if hit is not None:
+            return hit
         if self._names:
             self._finish()
+        if len(memo) > 500_000:
+            memo.clear()
         vals = self._strings.values
-        return Place(
+        memo[idx] = place = Place(
             id=f"{_PREFIXES[self._src[idx]]}:{self._num[idx]}",
             name=self._name_blob[self._name_off[idx]:self._name_off[idx + 1]],
             placetype=_PTYPES[self._ptype[idx]],
@@ -615,6 +634,7 @@ class Gazetteer:
             lon=round(self._lon[idx], 5),
             population=self._pop[idx],
         )
+        return place
 
     def get(self, place_id: str) -> Place | None:
         prefix, _, num = place_id.partition(":")
@@ -634,19 +654,42 @@ class Gazetteer:
             hi += 1
         return self._postings[tier][lo:hi]
 
+    def _pkey(self, name: str) -> str:
+        key = self._key_memo.get(name)
+        if key is None:
+            if len(self._key_memo) > 200_000:
+                self._key_memo.clear()
+            key = self._key_memo[name] = phonetic_key(name)
+        return key
+
     def has_name(self, name: str) -> bool:
         """Whether some place has this name, spelling variants included (fast)."""
-        p = phonetic_key(name)
-        return bool(p) and bool(self._postings_of(0, p))
+        p = self._pkey(name)
+        if not p:
+            return False
+        if (p, False, None, None) in self._match_memo:
+            return bool(self._match_memo[(p, False, None, None)])
+        return bool(self._postings_of(0, p))
 
     def matches(self, name: str, *, country: str | None = None, admin1: str | None = None,
                 loose: bool = True) -> list[Match]:
         """Places named ``name``: spelling variants (tier 1) first, then,
         when ``loose`` and nothing else matched, consonant skeletons (tier 2);
         within a tier the larger population first."""
-        p = phonetic_key(name)
+        p = self._pkey(name)
         if not p:
             return []
+        memo_key = (p, loose, country, admin1)
+        hit = self._match_memo.get(memo_key)
+        if hit is not None:
+            return list(hit)
+        if len(self._match_memo) > 100_000:
+            self._match_memo.clear()
+        out = self._lookup(p, country, admin1, loose)
+        self._match_memo[memo_key] = tuple(out)
+        return out
+
+    def _lookup(self, p: str, country: str | None, admin1: str | None, loose: bool) -> list[Match]:
         a1 = _admin_norm(admin1) if admin1 else None
         cc = country.upper() if country else None
         out: list[Match] = []
