@@ -348,3 +348,101 @@ def test_partitive_is_a_part() -> None:
     found = figs("Eight civilians were killed. Two of the injured were children.")
     cas = reconcile(found)
     assert cas.civilians_killed.best == 8
+
+
+# --------------------------------------------------------------------------
+# round two: counts without numbers, killed-and-injured together, roles, breakdowns
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # killed and injured counted together bound the injured from above
+        ("Nine persons were killed or injured in the shelling.", [("injured", "all", None, 9, "up_to")]),
+        ("At least 14 guards were killed and wounded near the gate.",
+         [("injured", "civilians", None, 14, "up_to")]),
+        ("The raid left 7 martyrs and wounded.", [("injured", "all", None, 7, "up_to")]),
+        ("Two boys were shot and killed at the checkpoint.", [("killed", "children", 2, 2, "exact")]),
+        # plural victims with no count: more than one, like "many"
+        ("Civilians were injured when the bakery was hit.", [("injured", "civilians", 2, None, "vague")]),
+        ("Local farmers were reportedly wounded in the raid.",
+         [("injured", "civilians", 2, None, "vague")]),
+        ("The drone struck a car, wounding passengers.", [("injured", "civilians", 2, None, "vague")]),
+        ("The blast caused injuries among the shoppers.", [("injured", "all", 2, None, "vague")]),
+        ("Shelling caused deaths and injuries in the old town.",
+         [("killed", "all", 2, None, "vague"), ("injured", "all", 2, None, "vague")]),
+        ("An unknown number of people were hurt.", [("injured", "all", 2, None, "vague")]),
+        ("Multiple residents were wounded.", [("injured", "civilians", 2, None, "vague")]),
+        ("A large number of pupils were hurt.", [("injured", "civilians", 12, None, "vague")]),
+        ("Several patients sustained serious injuries.", [("injured", "civilians", 3, None, "vague")]),
+        # a determiner or an adjective before the noun: a re-mention, not a count
+        ("The injured farmers were taken to a clinic.", []),
+        ("The wounded shepherds were carried away.", []),
+        ("The kidnapped men were killed later.", []),
+    ],
+)
+def test_round_two_constructions(text: str, expected: list[tuple]) -> None:
+    assert simple(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Samir Odeh Nasser (41) was killed by the strike.", [("killed", "all", 1, 1, "exact")]),
+        ("Samir Odeh Nasser, a 41-year-old baker, was reportedly killed.",
+         [("killed", "all", 1, 1, "exact")]),
+        ("The missile killed photographer Samir Nasser, who had just arrived.",
+         [("killed", "civilians", 1, 1, "exact")]),
+        ("The shell injured Lina Haddad as she walked home.", [("injured", "all", 1, 1, "exact")]),
+        ("A man and his nephew were killed in the field.",
+         [("killed", "all", 1, 1, "exact"), ("killed", "all", 1, 1, "exact")]),
+        ("Red Crescent volunteers said the Central Bank was hit.", []),
+    ],
+)
+def test_named_and_possessive_victims(text: str, expected: list[tuple]) -> None:
+    assert simple(text) == expected
+
+
+def test_possessive_victims_add_up() -> None:
+    cas = reconcile(figs("A farmer and his son were killed when the tractor was hit."))
+    assert cas.killed.best == 2
+
+
+def test_a_named_victim_is_among_a_vague_toll() -> None:
+    cas = reconcile(figs("Dozens of people were wounded. Her cousin Maha Odeh was injured too."))
+    assert cas.injured.best == 24
+
+
+def test_a_second_subject_after_a_comma_takes_its_own_verb() -> None:
+    found = figs("At least six people were killed, a man and five children, and others injured.")
+    assert [(f.measure, f.group, f.low, f.part) for f in found] == [
+        ("killed", "all", 6, False), ("killed", "all", 1, True), ("killed", "children", 5, True),
+        ("injured", "all", 2, False)]
+    cas = reconcile(found)
+    assert cas.killed.best == 6 and cas.injured.best == 2
+    # an aside closed by a comma still belongs to the subject
+    found = figs("Two NGO drivers, and a guard, were injured at the gate.")
+    assert reconcile(found).injured.best == 3
+
+
+def test_a_breakdown_after_a_total_is_not_added() -> None:
+    cas = reconcile(figs("Seven people were killed, two women and five children, in the raid."))
+    assert cas.killed.best == 7
+    # parts that do not add up to the total stay a list of their own
+    cas = reconcile(figs("The strike killed three soldiers, two civilians and a child."))
+    assert cas.killed.best == 6
+
+
+def test_roles_are_parts_of_the_civilian_toll() -> None:
+    text = ("At least 21 people were killed in the strike on the camp. Among them was a teacher. "
+            "An engineer, who ran the water station, was also killed.")
+    found = figs(text)
+    assert all(f.part for f in found if f.group == "civilians")
+    cas = reconcile(found)
+    assert cas.killed.best == 21 and cas.civilians_killed.is_unknown
+    # alone, a role count is still the civilians' count
+    cas = reconcile(figs("Three journalists were killed in the strike."))
+    assert cas.civilians_killed.best == 3 and cas.killed.best == 3
+    # "civilians" states a civilian toll of its own
+    cas = reconcile(figs("Twenty people were killed, among them 12 civilians."))
+    assert cas.killed.best == 20

@@ -11,13 +11,23 @@ these ways (all vocabulary is in ``data/lexicons/en/casualties.toml``):
 * long subjects: "six men working for the civil defence were killed",
   "18 members of the Islamic State killed near the dam" (a headline without
   an auxiliary, then only when nothing in between reads as a verb or a
-  clause of its own); up to two unknown words written with a capital stand
-  as modifiers ("6 Asayish members", "3 SDF fighters");
+  clause of its own, nor a second subject after a comma: "…, a woman and four
+  children, and others injured"); up to four unknown words written with a
+  capital stand as modifiers ("6 Asayish members", "3 SDF fighters");
+* no count at all: plural victims ("civilians were injured", "injuring
+  passengers", "the blast caused injuries") are vague, low 2, like "many" (not
+  after a determiner or an adjective: "the injured farmers" is a re-mention);
+  one victim named ("Samir Nasser (41) was killed", "killing journalist Samir
+  Nasser") or after a possessive ("a man and his son") counts one;
+* killed and injured together after the count ("nine persons were killed or
+  injured", "7 martyrs and wounded") read like "casualties" (below);
 * re-mentions are not figures: "several bodies had not yet been identified";
 * continued lists: "killing 12, including five children" and "three children
   and two women were killed" give one figure per part, each with its own
   group. No total is invented as a figure (figures keep what the document
-  says); :func:`reconcile` derives totals from parts instead;
+  says); :func:`reconcile` derives totals from parts instead. A list after a
+  total that adds up to it ("five people were killed, a woman and four
+  children") is its breakdown: the parts become subsets;
 * explicit zeros: "no casualties were reported", "no one was hurt" give
   low 0, high 0.
 
@@ -51,12 +61,18 @@ figures not marked ``other_event``:
   range low, at least, more than); a tie goes to the highest of them (later
   and fuller counts tend to be higher). A count of one ("a man", "one of the
   victims") names a victim rather than a toll and is left out when larger
-  specific counts exist. Without specific figures: the highest vague low,
-  else the "up to" value. Never an average no source gave.
+  specific counts exist, and an exact one when only vague counts above one
+  exist ("her son was injured" among "dozens injured"). Without specific
+  figures: the highest vague low, else the "up to" value. Never an average no
+  source gave. (Weighting the lead's figure over the most cited one was
+  measured on the development sets and gave no clear gain.)
 * Totals and parts: a group's range comes from its totals; figures that are
   parts of a larger count (a subset after "including" or inside a long
   subject, a partitive "two of the injured", "among the dead were …") are
-  used only when the group has no total. Civilians counted only through such
+  used only when the group has no total. Civilians named by role ("a
+  journalist", "two engineers", "three aid workers": any civilian noun but
+  "civilians", "residents" and the like, ``civilian_totals`` in the lexicon)
+  are parts of the civilian toll too. Civilians counted only through such
   parts or through one family's members ("20 members of the X family") get no
   civilians range of their own when an earlier all-group total is at least as
   large ("38 people were killed … 20 members of the X family"): which of the
@@ -93,7 +109,7 @@ _AUX = (
     "later|allegedly|subsequently|feared|believed|said|thought|to|remain|remained|still|"
     "seriously|critically|severely|lightly|slightly|badly|moderately|who|found|"
     "both|initially|immediately|instantly|tragically|now|either|sexually|physically|sustained|"
-    "suffered|suffering|"
+    "suffered|suffering|sustaining|serious|severe|minor|various|critical|moderate|light|varying|"
     "people|persons|others"
 )
 _FILL = (
@@ -143,6 +159,28 @@ _IDENTIFY = re.compile(
     r"\s*(?:(?:had|have|has|were|was|are|is|could|can|remain|remained|still|yet|not|been|be|being|"
     r"yet|to)\s+){0,5}(?:identified|named|recognised|recognized|claimed|unidentified|unclaimed)\b"
 )
+_PLURAL_NOUNS = frozenset({"people", "men", "women", "children", "personnel", "youth", "police"})
+# What may stand before a bare plural that still counts nobody: a determiner or count
+# means the noun is counted (or re-mentioned) elsewhere.
+# What may stand before a bare plural: the start of a sentence or clause. A determiner,
+# a count or an adjective there means the noun is counted or re-mentioned elsewhere.
+_BARE_BEFORE = re.compile(r"(?:^|[.,;:!?(\"'-]|\b(?:that|while|when|where|but|after|as|reportedly))\s*$")
+# One named victim: "Ahmad Khalil (36) was killed", "Ahmad Khalil, a 36-year-old teacher,
+# was killed", "killing journalist Ahmad Khalil". Matched on the original text (a name is
+# two or more words written with a capital); a count of one.
+_NAME = r"[A-Z][\w'\u2019.-]+(?:\s+(?:(?:al|el|bin|ibn|abu|abd|de|van|von)[-\s])?[A-Z][\w'\u2019.-]+){1,5}"
+_NAMED_POST = re.compile(
+    rf"(?<![\w'\u2019-])(?P<name>{_NAME})(?:\s*\(\d{{1,3}}\))?(?:,\s+(?:a|an|the|his|her)\s+[^,.;:()]{{1,60}},)?"
+    r"\s+(?:was|has\s+been|had\s+been)(?:\s+(?:reportedly|also|later|allegedly|immediately|"
+    r"instantly|fatally|seriously|critically|severely|lightly|slightly|badly))*"
+    r"\s+(?P<m>killed|shot\s+dead|injured|wounded)\b"
+)
+_NAMED_ANCHOR = re.compile(r"\b(?:was|been)\s+(?:[a-z]+\s+){0,2}?(?:killed|shot\s+dead|injured|wounded)\b")
+_NAMED_PRE = re.compile(
+    r"\b(?P<m>killing|killed|injuring|injured|wounding|wounded)\s+(?:(?:[a-z][a-z-]+)\s+){0,2}?"
+    rf"(?P<name>{_NAME})(?=\s*[,.;:(]|\s+(?:and|in|on|at|when|while|who|as|after|during)\b)"
+)
+_NAMED_ROLE = re.compile(r"^(?:(?:[a-z][a-z-]+)\s+){0,2}$")
 _CLAUSE_BREAK = re.compile(r";|\b(?:bringing|raising|taking|pushing|increasing|adding)\b")
 
 
@@ -167,6 +205,14 @@ class _Rules:
     long: re.Pattern[str]
     no_aux: frozenset[str]
     count_in_gap: re.Pattern[str]
+    conjunct: re.Pattern[str]
+    bare: re.Pattern[str]
+    bare_ger: re.Pattern[str]
+    bare_noun: re.Pattern[str]
+    bare_mods: re.Pattern[str]
+    civ_nouns: re.Pattern[str]
+    possessive: re.Pattern[str]
+    civ_totals: frozenset[str]
 
 
 @lru_cache(maxsize=1)
@@ -192,7 +238,7 @@ def _rules() -> _Rules:
         rf"(?:\s+(?P<pq>{post_q})\b)?"
         r"(?:\s*,\s*(?:including|among\s+them|among\s+whom|mostly|mainly|most\s+of\s+them|all\s+of\s+them)"
         r"\b[^,.;:]{0,80},|\s*\([^()]{0,80}\)|\s*,)?"
-        rf"(?:\s+(?:{_AUX}|[a-z]+ed(?:\s+up)?(?:\s+and|,)(?!\s+(?:others|people|persons|another|\d)))\b){{0,6}}"
+        rf"(?:\s+(?:{_AUX}|(?!killed\b)[a-z]+ed(?:\s+up)?(?:\s+and|,)(?!\s+(?:others|people|persons|another|\d)))\b){{0,6}}"
         rf"\s*\b(?P<m>{_alt(after)})\b"
     )
     pre = re.compile(rf"\b(?P<m>{_alt(before)})(?:\s+(?:{_FILL})\b){{0,3}}\s*$")
@@ -224,13 +270,40 @@ def _rules() -> _Rules:
     )
     units = _alt([*raw["number_words"]["units"], *raw["vague"]])
     persons = _alt([g for g in groups if "famil" not in g])
-    count_in_gap = re.compile(rf"\b(?:\d+|an?|{units})\s+(?:(?:{mods})\s+){{0,2}}(?:{persons})\b")
+    count_in_gap = re.compile(rf"\b(?:\d+|an?|{units})\s+(?:(?:{mods})\s+){{0,2}}(?:{persons})\b"
+                              rf"|\b(?:his|her|their)\s+(?:(?:{mods})\s+){{0,2}}(?:{_alt(raw['persons']['singular'])})\b")
+    # "four children, and others injured": a second subject with a verb of its own
+    conjunct = re.compile(rf",\s*(?:and|or)\s+(?:(?:{mods})\s+){{0,2}}(?:{persons})\b")
     no_aux = frozenset(k for k in verbs if k.endswith("ed") or k in ("died", "dies", "slain", "hurt", "dead"))
+    # Plural victims without a count ("civilians were injured", "injuring civilians",
+    # "caused injuries"): more than one, like "many" (vague, low 2).
+    plurals = _alt([g for g in groups if g.endswith("s") or g in _PLURAL_NOUNS])
+    bare_aux = r"(?:\s+(?:were|are|have\s+been|had\s+been|been|also|reportedly|all|later|allegedly|" \
+               r"seriously|critically|severely|lightly|slightly|badly|moderately))*"
+    bare = re.compile(rf"\b(?P<grp>{plurals})\b{bare_aux}\s+(?P<m>killed|injured|wounded|hurt)\b")
+    bare_ger = re.compile(
+        rf"(?P<g>killing|injuring|wounding|hurting)\s+(?P<mods>(?:(?:{mods})\s+){{0,2}})(?P<grp>{plurals})\b"
+        r"(?!\s+(?:of|who|that|which|from|in|at|on)\b)")
+    bare_noun = re.compile(
+        r"\b(?:caused|causing|cause|causes|led\s+to|leading\s+to|resulted\s+in|resulting\s+in|"
+        r"inflicted|inflicting|reported|reporting|reports\s+of)"
+        r"\s+(?:(?:minor|serious|severe|critical|moderate|various|multiple|civilian|human)\s+)?"
+        r"(?P<d>deaths\s+and\s+)?$")
+    # modifiers before a bare plural ("Palestinian civilians"), read backwards from the noun
+    bare_mods = re.compile(
+        r"(?:\b(?!other\b|more\b|further\b|additional\b|the\b|his\b|her\b|their\b|same\b|family\b)"
+        rf"(?:{mods})\s+){{1,2}}$")
     return _Rules(
         post=post, pre=pre, noun_after=noun_after, family=family, zero=zero, zero_group=zero_group,
         cues=cues, measure_after=after, measure_before=before, zero_map=zero_map, groups=groups,
         aid_nouns=aid_nouns, aid_mods=aid_mods, max_count=int(raw["other_event"]["max_count"]),
-        long=long, no_aux=no_aux, count_in_gap=count_in_gap,
+        long=long, no_aux=no_aux, count_in_gap=count_in_gap, conjunct=conjunct, bare=bare, bare_ger=bare_ger, bare_noun=bare_noun,
+        bare_mods=bare_mods,
+        civ_nouns=re.compile(rf"\b(?:{_alt(g for g, v in groups.items() if v == 'civilians')})\b"),
+        civ_totals=frozenset(raw["persons"]["civilian_totals"]),
+        possessive=re.compile(
+            rf"\b(?:his|her|their)(?=\s+(?:(?:{mods}|[a-z0-9]+[\s-]years?[\s-]old)\s+){{0,2}}"
+            rf"(?:{_alt(raw['persons']['singular'])})\b(?!['-]))"),
     )
 
 
@@ -277,6 +350,12 @@ def find_figures(doc: TextDoc, sources: list[SourceMention]) -> list[FigureMenti
     rules = _rules()
     folded = doc.folded
     numbers = find_numbers(doc)
+    # one person after a possessive, "a woman and her infant", is a count of one here
+    # (numbers.py leaves it: it is no number)
+    own = [NumberMention(start=m.start(), end=m.end(), text=doc.text[m.start():m.end()], low=1, high=1,
+                         qualifier="exact") for m in rules.possessive.finditer(folded)]
+    if own:
+        numbers = sorted([*numbers, *own], key=lambda n: n.start)
     found: list[FigureMention | None] = []
     tails: list[int] = []  # where each number's noun phrase ends (for list continuation)
     for n in numbers:
@@ -305,9 +384,13 @@ def find_figures(doc: TextDoc, sources: list[SourceMention]) -> list[FigureMenti
             if _JOIN.match(gap) and doc.sentence_of(numbers[i].start) == doc.sentence_of(nxt.start):
                 found[i] = _inherit(doc, rules, numbers[i], tails[i], nxt, gap)
     figures = [f for f in found if f is not None]
+    _breakdowns(figures, folded)
     figures.extend(_zeros(doc, rules, figures))
+    figures.extend(_bare(doc, rules, figures))
+    figures.extend(_named(doc, rules, figures))
     figures.sort(key=lambda f: (f.start, f.end))
     _mark_contained(figures)
+    _mark_roles(doc, rules, figures)
     _mark_other_events(doc, rules, figures)
     for f in figures:
         if (f.low or 0) >= rules.max_count or (f.high or 0) >= rules.max_count:
@@ -324,6 +407,36 @@ def _mark_contained(figures: list[FigureMention]) -> None:
             f.part = True
         if f.end > reach:
             reach, holder = f.end, f
+
+
+def _breakdowns(figures: list[FigureMention], folded: str) -> None:
+    """A list after a total that adds up to it is its breakdown, not more victims: "five
+    people were killed, a woman and four children" (the parts become subsets)."""
+    lists: dict[int, list[FigureMention]] = {}
+    for f in figures:
+        if f.list_id is not None:
+            lists.setdefault(f.list_id, []).append(f)
+    for parts in lists.values():
+        head, rest = parts[0], parts[1:]
+        if (len(rest) < 2 or head.group != "all" or head.low is None
+                or not folded[head.end:rest[0].start].strip().startswith(",")
+                or any(p.low is None for p in rest) or sum(p.low or 0 for p in rest) != head.low):
+            continue
+        head.list_id = None
+        for p in rest:
+            p.list_id, p.part = None, True
+
+
+def _mark_roles(doc: TextDoc, rules: _Rules, figures: list[FigureMention]) -> None:
+    """Civilians counted by role ("a journalist", "two engineers", "three aid workers") are a
+    part of the civilian toll, like children or women: only "civilians", "residents" and
+    the like state it."""
+    for f in figures:
+        if f.group != "civilians" or f.part:
+            continue
+        nouns = {_norm(m.group(0)) for m in rules.civ_nouns.finditer(doc.folded, f.start, f.end)}
+        if nouns and not nouns & rules.civ_totals:
+            f.part = True
 
 
 def _has_noun(rules: _Rules, doc: TextDoc, n: NumberMention) -> bool:
@@ -358,7 +471,7 @@ _QUOTE = re.compile(r"\s*[\"'\u201c\u201d\u2018\u2019]")
 def _skips(doc: TextDoc, pos: int) -> list[int]:
     """Where a noun phrase may go on after unknown capitalised words or a quote mark.
 
-    "6 Asayish members", "3 SDF fighters", 'about 10 "fighters"': up to two words
+    "6 Asayish members", "3 SDF fighters", 'about 10 "fighters"': up to four words
     written with a capital (names and acronyms the lexicon cannot list) are read
     as modifiers.
     """
@@ -367,7 +480,7 @@ def _skips(doc: TextDoc, pos: int) -> list[int]:
     if q:
         out.append(q.end())
     p = pos
-    for _ in range(2):
+    for _ in range(4):
         t = _CAP_TOKEN.match(doc.text, p)
         if not t:
             break
@@ -470,9 +583,15 @@ def _long_subject(doc: TextDoc, rules: _Rules, n: NumberMention, a: re.Match[str
             return None
         if any(w.endswith("ed") and not _ED_OK.search(w) for w in re.findall(r"[a-z-]+", gap)):
             return None
-    # No other casualty count may start inside the gap, except as a listed subset.
+    # No other casualty count or second subject ("…, and others injured") may start
+    # inside the gap, except as a listed subset.
     for inner in rules.count_in_gap.finditer(folded, tail, m.start("aux")):
         if not _SUBSET_BEFORE.search(folded, tail, inner.start()):
+            return None
+    for inner in rules.conjunct.finditer(folded, tail, m.start("aux")):
+        # the verb's own subject (no closing comma after it), not an aside ("…, and X, were")
+        if "," not in folded[inner.end():m.start("aux")] and not _SUBSET_BEFORE.search(
+                folded, tail, inner.start()):
             return None
     label = rules.measure_after[_norm(m.group("m"))]
     group, sub = _group(rules, a.group("grp"), a.group("mods") or "", a.group("of") or "", a.group("grp2"))
@@ -507,6 +626,85 @@ def _zeros(doc: TextDoc, rules: _Rules, figures: list[FigureMention]) -> list[Fi
             measure = "killed" if m.group("m") == "killed" else "injured"
             out.append(FigureMention(start=m.start(), end=m.end(), text=doc.text[m.start():m.end()],
                             measure=measure, group=group, low=0, high=0, qualifier="exact"))
+    return out
+
+
+_BARE_ANCHOR = re.compile(r"\b(?:killed|injured|wounded|hurt|killing|injuring|wounding|hurting|injuries|wounds)\b")
+
+
+def _bare(doc: TextDoc, rules: _Rules, figures: list[FigureMention]) -> list[FigureMention]:
+    """Victims in the plural with no count: "civilians were injured", "injuring civilians",
+    "caused injuries" (vague, low 2, as "many"); not where a count or determiner stands
+    before the noun, nor inside another figure. Tried only at the measure words (speed)."""
+    out: list[FigureMention] = []
+    taken = sorted((f.start, f.end) for f in figures)
+    folded = doc.folded
+
+    def free(s: int, e: int) -> bool:
+        return all(e <= a or s >= b for a, b in taken)
+
+    found: list[tuple[int, int, str, str]] = []  # start, end, measure, group
+    for a in _BARE_ANCHOR.finditer(folded):
+        word = a.group(0)
+        measure = "killed" if word.startswith("kill") else "injured"
+        if word in ("injuries", "wounds"):
+            n = rules.bare_noun.search(folded, max(0, a.start() - 60), a.start())
+            if n:
+                if n.group("d"):
+                    found.append((n.start(), n.start("d") + 6, "killed", "all"))
+                found.append((a.start() if n.group("d") else n.start(), a.end(), "injured", "all"))
+            continue
+        if word.endswith("ing"):
+            g = rules.bare_ger.match(folded, a.start())
+            if g:
+                found.append((g.start(), g.end(), measure, _group(rules, g.group("grp"), g.group("mods"))[0]))
+            continue
+        for m in rules.bare.finditer(folded, max(0, a.start() - 70), a.end()):
+            if m.end() != a.end():
+                continue
+            s, mods = m.start(), ""
+            bm = rules.bare_mods.search(folded, max(0, s - 60), s)
+            if bm:
+                mods, s = bm.group(0), bm.start()
+            if _BARE_BEFORE.search(folded, max(0, s - 24), s):
+                found.append((s, m.end(), measure, _group(rules, m.group("grp"), mods)[0]))
+            break
+    for s, e, measure, group in found:
+        if free(s, e):
+            out.append(FigureMention(start=s, end=e, text=doc.text[s:e], measure=measure, group=group,
+                                     low=2, high=None, qualifier="vague"))
+    return out
+
+
+def _named(doc: TextDoc, rules: _Rules, figures: list[FigureMention]) -> list[FigureMention]:
+    """One victim named, with no count: "Ahmad Khalil (36) was killed", "killing journalist
+    Ahmad Khalil" (exact, 1; left out of a toll when larger counts exist)."""
+    out: list[FigureMention] = []
+    taken = [(f.start, f.end) for f in figures]
+
+    def free(s: int, e: int) -> bool:
+        return all(e <= a or s >= b for a, b in taken)
+
+    text = doc.text
+    post = [m for a in _NAMED_ANCHOR.finditer(doc.folded)
+            for m in _NAMED_POST.finditer(text, max(0, a.start() - 160), a.end())]
+    for pat, found in ((_NAMED_POST, post), (_NAMED_PRE, _NAMED_PRE.finditer(text))):
+        for m in found:
+            s, e = m.start(), m.end()
+            if not free(s, e):
+                continue
+            group = "all"
+            if pat is _NAMED_PRE:
+                role = doc.folded[m.end("m"):m.start("name")].strip()
+                if role and role not in rules.groups:
+                    continue  # only a person noun ("journalist", "engineer") may stand before the name
+                if role:
+                    group, _ = _group(rules, role, "")
+            word = m.group("m")
+            measure = "killed" if word.startswith(("kill", "shot")) else "injured"
+            out.append(FigureMention(start=s, end=e, text=text[s:e], measure=measure, group=group,
+                                     low=1, high=1, qualifier="exact"))
+            taken.append((s, e))
     return out
 
 
@@ -570,15 +768,19 @@ def _range(figures: list[FigureMention]) -> Range | None:
     highs = [f.high if f.high is not None else f.low for f in figures]
     highs = [h for h in highs if h is not None]
     specific = [f.low for f in figures if f.qualifier in _SPECIFIC and f.low is not None]
+    vague = [f.low for f in figures if f.qualifier == "vague" and f.low is not None]
     if any(v > 1 for v in specific):
         # a single person named ("a man", "one of the victims") is a victim, not a toll
         specific = [v for v in specific if v > 1]
+    elif any(v > 1 for v in vague):
+        # "a son was injured" and "dozens were injured": the named one is among the dozens
+        specific = [f.low for f in figures if f.qualifier in _SPECIFIC and f.low is not None
+                    and not (f.low == 1 and f.qualifier == "exact")]
     best: int | None
     if specific:
         counts = Counter(specific)
         best = max(counts, key=lambda v: (counts[v], v))
     else:
-        vague = [f.low for f in figures if f.qualifier == "vague" and f.low is not None]
         best = max(vague) if vague else (max(highs) if highs else None)
     return Range(low=min(lows) if lows else None, best=best, high=max(highs) if highs else None)
 
