@@ -235,7 +235,7 @@ def test_figure_to_model() -> None:
     assert fig.to_dict() == {
         "measure": "injured", "group": "civilians", "low": 2, "high": 2, "qualifier": "exact",
         "source": None, "text": "Two aid workers were wounded", "span": [0, 28],
-        "subgroup": "aid_workers",
+        "subgroup": "aid_workers", "part": True,  # aid workers are a part of the civilian toll
     }
 
 
@@ -446,3 +446,10 @@ def test_roles_are_parts_of_the_civilian_toll() -> None:
     # "civilians" states a civilian toll of its own
     cas = reconcile(figs("Twenty people were killed, among them 12 civilians."))
     assert cas.killed.best == 20
+
+
+def test_figures_about_other_events_say_so_in_the_output() -> None:
+    text = "The strike killed four people. Since 2011 the war has killed more than 300,000."
+    out = {f.text: figure_to_model(f).to_dict() for f in figs(text)}
+    assert not any(d.get("other_event") for t, d in out.items() if t.startswith("killed four"))
+    assert any(d.get("other_event") for d in out.values())

@@ -325,8 +325,10 @@ def extract(ctx: Context, inputs: tuple[str, ...], fmt: str, output: str | None,
 
 @cli.command(name="eval")
 @click.argument("gold", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
+@click.option("--link", "link_mode", is_flag=True,
+              help="Score linking instead (pairwise and B-cubed) on files whose documents carry gold.incident_id.")
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
-def eval_command(gold: tuple[str, ...], as_json: bool) -> None:
+def eval_command(gold: tuple[str, ...], link_mode: bool, as_json: bool) -> None:
     """Score extraction against labelled JSON Lines files (the evaluation-data
     format): per file, date (±1 day), place within 10 and 25 km, admin1,
     killed, injured, event type, perpetrator, target F1, no-report accuracy
@@ -335,6 +337,17 @@ def eval_command(gold: tuple[str, ...], as_json: bool) -> None:
     from .extract.pipeline import extract_dict, load_resources
 
     res = load_resources()
+    if link_mode:
+        from .jobs import evaluate_linking
+
+        results = {Path(p).stem: evaluate_linking(Path(p), res) for p in gold}
+        if as_json:
+            _echo_json(results)
+        for name, r in ([] if as_json else results.items()):
+            click.echo(f"{name}: {r['documents']} documents; pairwise P {r['pairwise_precision']:.3f} "
+                       f"R {r['pairwise_recall']:.3f} F1 {r['pairwise_f1']:.3f}; B-cubed P {r['bcubed_precision']:.3f} "
+                       f"R {r['bcubed_recall']:.3f} F1 {r['bcubed_f1']:.3f}")
+        return
     scores = [evaluate_file(Path(p), lambda line: extract_dict(line, res)) for p in gold]
     if as_json:
         _echo_json({"sets": [s.as_dict() for s in scores], "mean": mean_figures(scores)})
@@ -370,6 +383,146 @@ def gazetteer(name: str | None, country: str | None, add_dump: str | None, as_js
         click.echo(f"no place called {name!r}" + (f" in {country}" if country else ""))
     for row in rows:
         click.echo("  ".join(f"{k}={v}" for k, v in row.items() if v not in (None, "", [])))
+
+
+@cli.command()
+@click.option("--rebuild", is_flag=True, help="Re-link every report, except analysts' locked decisions.")
+@click.option("--threshold", type=float, metavar="LLR",
+              help="Link when the pair's log2 likelihood ratio reaches this [default 6; see docs/linking.md].")
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@pass_ctx
+def link(ctx: Context, rebuild: bool, threshold: float | None, as_json: bool) -> None:
+    """Link stored reports into incidents: each new report joins the incident
+    it matches best (Fellegi-Sunter comparisons of date, distance, event type,
+    toll, targets and actor, each link keeping its reasons) or starts one."""
+    from .jobs import link_stored
+    from .link.match import LinkSettings
+
+    settings = LinkSettings(threshold=threshold) if threshold is not None else None
+    with ctx.store() as store:
+        done = link_stored(store, rebuild=rebuild, settings=settings)
+    if as_json:
+        _echo_json(done.__dict__)
+    else:
+        click.echo(f"linked {done.reports} reports: {done.joined} joined an incident, "
+                   f"{done.incidents_created} incidents created, {done.incidents_updated} updated"
+                   + (f" ({done.unlinked} machine links undone first)" if rebuild else ""))
+
+
+@cli.command()
+@click.argument("ref", required=False)
+@click.option("--type", "event_type", metavar="TYPE", help="Only this event type (air_strike, shelling, …).")
+@click.option("--since", metavar="DATE", help="Only incidents on or after this ISO date.")
+@click.option("--until", metavar="DATE", help="Only incidents on or before this ISO date.")
+@click.option("--limit", type=click.IntRange(min=1), default=50, show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output (spec §4).")
+@pass_ctx
+def incidents(ctx: Context, ref: str | None, event_type: str | None, since: str | None, until: str | None,
+              limit: int, as_json: bool) -> None:
+    """List incidents, newest first, or show one (REF: its "inc-…" id or number)
+    with every source's figure and why its reports were linked."""
+    with ctx.store() as store:
+        if ref:
+            row = store.incident_row(ref)
+            members = store.linked_reports(incident_id=row["id"])
+            if as_json:
+                _echo_json({**row["data"], "links": [
+                    {k: m[k] for k in ("document_id", "method", "score", "comparisons", "locked")} for m in members]})
+                return
+            _show_incident(row, members)
+            return
+        rows = store.list_incidents(limit=limit, event_type=event_type, date_from=since, date_to=until)
+    if as_json:
+        _echo_json(rows)
+        return
+    for inc in rows:
+        loc, when = inc.get("location") or {}, inc.get("date") or {}
+        killed = (inc.get("casualties") or {}).get("killed") or {}
+        click.echo(f"{inc['incident_id']}  {when.get('start') or '?':<10}  {inc.get('event_type') or '?':<15} "
+                   f"{(loc.get('name') or '?')[:28]:<28} killed {killed.get('best')}  "
+                   f"{inc.get('grade') or '-':<10} {len(inc.get('document_ids') or [])} docs")
+    if not rows:
+        click.echo("no incidents (run `strikewatch link` after ingesting)")
+
+
+def _show_incident(row: dict[str, Any], members: list[dict[str, Any]]) -> None:
+    inc = row["data"]
+    loc, when = inc.get("location") or {}, inc.get("date") or {}
+    click.echo(f"{inc['incident_id']} (version {row['version']}): {inc.get('event_type')} at {loc.get('name')} "
+               f"({loc.get('admin1')}, {loc.get('country')}) on {when.get('start')}")
+    for key, rng in (inc.get("casualties") or {}).items():
+        if rng.get("best") is not None:
+            click.echo(f"  {key}: low {rng.get('low')}, best {rng.get('best')}, high {rng.get('high')}")
+    att = inc.get("attribution") or {}
+    if att.get("actor"):
+        click.echo(f"  attribution: {att['actor']} ({att.get('probability')})")
+    click.echo(f"  grade: {inc.get('grade')}" + (f" ({'; '.join(inc.get('grade_reasons') or [])})"
+                                                  if inc.get("grade_reasons") else ""))
+    click.echo("  figures:")
+    for f in inc.get("figures") or []:
+        click.echo(f"    {f.get('measure')} {f.get('group')} {f.get('low')}-{f.get('high')} {f.get('qualifier')} "
+                   f"by {f.get('source') or '(not said)'} in {f.get('document_id')} {f.get('span')}: {f.get('text')!r}")
+    click.echo("  documents:")
+    for m in members:
+        why = ", ".join(f"{c['field']} {c['level']} {c['weight']:+.1f}" for c in m["comparisons"])
+        click.echo(f"    {m['document_id']}: {m['method']}" + (f" score {m['score']}: {why}" if m["score"] is not None else ""))
+
+
+@cli.command()
+@click.option("--format", "fmt", required=True, metavar="FORMAT",
+              help="incidents-jsonl, acled-csv, ucdp-csv, geojson or hxl-csv (a pinned version: NAME.v1).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), help="Write here, not to standard output.")
+@pass_ctx
+def export(ctx: Context, fmt: str, output: str | None) -> None:
+    """Write every incident in one of the field's formats: spec §4 JSON Lines,
+    ACLED-style CSV, UCDP-GED-style CSV (low/best/high), GeoJSON or HXL-tagged
+    CSV. Cells that a spreadsheet would run as formulas are neutralised;
+    documents are named by the id they were given on input."""
+    from . import export as exporters
+    from .model import Incident
+
+    exporters.get(fmt)  # an unknown format fails before anything is written
+    with ctx.store() as store:
+        incidents = (Incident.from_dict(d) for d in store.iter_incidents())
+        if output:
+            with open(output, "w", encoding="utf-8", newline="") as out:
+                n = exporters.write(fmt, incidents, out)
+            click.echo(f"wrote {n} incidents to {output}", err=True)
+        else:
+            exporters.write(fmt, incidents, sys.stdout)
+
+
+@cli.command(name="import")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@click.option("--dataset", type=click.Choice(["acled", "ucdp-ged"]), help="Default: told from the header.")
+@click.option("--days", type=click.IntRange(min=0), default=1, show_default=True, help="Date tolerance for pairing.")
+@click.option("--km", type=click.FloatRange(min=0), default=25.0, show_default=True, help="Distance tolerance for pairing.")
+@click.option("--json", "as_json", is_flag=True, help="One JSON line per comparison row.")
+@pass_ctx
+def import_command(ctx: Context, path: str, dataset: str | None, days: int, km: float, as_json: bool) -> None:
+    """Read an ACLED or UCDP GED CSV export and compare it with our incidents:
+    which events both sides have (and how their tolls differ), which only we
+    have, which only they have. Bad rows are reported with a code; the rest is read."""
+    from .export.imports import compare, read_external
+    from .model import Incident
+
+    with open(path, encoding="utf-8-sig", newline="") as fh:
+        result = read_external(fh, dataset)
+    with ctx.store() as store:
+        ours = [Incident.from_dict(d) for d in store.iter_incidents()]
+    rows = compare(ours, result.events, days=days, km=km)
+    for err in result.errors:
+        click.echo(f"error[{err.code}]: line {err.line}: {err.message}", err=True)
+    if as_json:
+        for row in rows:
+            click.echo(json.dumps(row, ensure_ascii=False, default=str))
+        return
+    counts: dict[str, int] = {}
+    for row in rows:
+        counts[row["status"]] = counts.get(row["status"], 0) + 1
+    click.echo(f"read {len(result.events)} {result.dataset} events ({len(result.errors)} bad rows); "
+               f"matched {counts.get('matched', 0)}, only ours {counts.get('only_ours', 0)}, "
+               f"only theirs {counts.get('only_theirs', 0)}")
 
 
 @cli.command()

@@ -18,6 +18,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
+from .geo.gazetteer import haversine_km
+
 FIGURES = (
     "report", "no_report", "date", "place_10km", "place_25km", "admin1",
     "killed", "injured", "event_type", "perpetrator", "target_f1",
@@ -61,14 +63,6 @@ def normalise_admin1(name: str | None) -> str:
         return _ALIAS[text]
     stripped = _ARTICLE.sub("", text).strip()
     return _ALIAS.get(stripped, stripped)
-
-
-def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    r = 6371.0088
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * r * math.asin(min(1.0, math.sqrt(a)))
 
 
 @dataclass
@@ -233,3 +227,33 @@ def format_table(scores: list[SetScore]) -> str:
     lines = ["  ".join(h.ljust(w) for h, w in zip(heads, widths))]
     lines += ["  ".join(c.ljust(w) for c, w in zip(r, widths)) for r in rows]
     return "\n".join(lines)
+
+
+def link_scores(predicted: dict[str, Any], gold: dict[str, Any]) -> dict[str, float]:
+    """Pairwise and B-cubed precision, recall and F1 of a clustering against gold labels.
+
+    ``predicted`` and ``gold`` map each document id to a cluster label; only
+    documents present in both count.
+    """
+    ids = [d for d in gold if d in predicted]
+    by_pred: dict[Any, set[str]] = {}
+    by_gold: dict[Any, set[str]] = {}
+    for d in ids:
+        by_pred.setdefault(predicted[d], set()).add(d)
+        by_gold.setdefault(gold[d], set()).add(d)
+
+    def pairs(groups: dict[Any, set[str]]) -> set[tuple[str, str]]:
+        return {(a, b) for g in groups.values() for a in g for b in g if a < b}
+
+    pp, gp = pairs(by_pred), pairs(by_gold)
+    p_pair = len(pp & gp) / len(pp) if pp else 1.0
+    r_pair = len(pp & gp) / len(gp) if gp else 1.0
+    p_b3 = sum(len(by_pred[predicted[d]] & by_gold[gold[d]]) / len(by_pred[predicted[d]]) for d in ids) / len(ids) if ids else 0.0
+    r_b3 = sum(len(by_pred[predicted[d]] & by_gold[gold[d]]) / len(by_gold[gold[d]]) for d in ids) / len(ids) if ids else 0.0
+
+    def f1(p: float, r: float) -> float:
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+    return {"documents": len(ids), "pairwise_precision": p_pair, "pairwise_recall": r_pair,
+            "pairwise_f1": f1(p_pair, r_pair), "bcubed_precision": p_b3, "bcubed_recall": r_b3,
+            "bcubed_f1": f1(p_b3, r_b3)}

@@ -8,12 +8,16 @@ the API call them.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import BinaryIO, Callable, Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, BinaryIO, Callable, Iterator
 
 from .errors import StrikewatchError
 from .extract.pipeline import EXTRACTOR, extract_document, load_resources
 from .model import Document
 from .store import Store, StoredDocument
+
+if TYPE_CHECKING:
+    from .link.match import LinkSettings
 
 
 @dataclass
@@ -126,3 +130,102 @@ def iter_input_documents(refs: list[str], stdin: BinaryIO | None = None) -> Iter
                         yield from one_file(os.path.join(root, name))
         else:
             yield from one_file(ref)
+
+
+@dataclass
+class LinkSummary:
+    reports: int = 0
+    joined: int = 0
+    incidents_created: int = 0
+    incidents_updated: int = 0
+    unlinked: int = 0
+
+
+def link_stored(store: Store, *, rebuild: bool = False, settings: "LinkSettings | None" = None) -> LinkSummary:
+    """Link every stored report not yet linked (``rebuild``: re-link all but the
+    analysts' locked decisions), then rewrite the incidents that changed."""
+    from datetime import date, timedelta
+
+    from .link.incident import build_incident, incident_key
+    from .link.match import Candidate, LinkSettings, best_cluster
+
+    s = settings or LinkSettings()
+    summary = LinkSummary()
+    touched: set[Any] = set()
+    if rebuild:
+        summary.unlinked = store.unlink_unlocked()
+        touched = {r["incident_id"] for r in store.linked_reports()}  # kept by analysts: rewrite them
+    new = store.reports_to_link()
+    cands = [Candidate.from_report(r["report_id"], r["report"], r["published"]) for r in new]
+    days = [c.day for c in cands if c.day]
+    pad = timedelta(days=s.max_days)
+    if days:  # only incidents near the new reports in time can take them
+        existing = store.linked_reports(day_from=(min(days) - pad).isoformat(), day_to=(max(days) + pad).isoformat())
+    else:
+        existing = store.linked_reports() if new else []
+    clusters: dict[Any, list[Candidate]] = {}
+    by_day: dict[Any, set[Any]] = {}
+    for row in existing:
+        c = Candidate.from_report(row["report_id"], row["report"], row["published"])
+        clusters.setdefault(row["incident_id"], []).append(c)
+        by_day.setdefault(c.day, set()).add(row["incident_id"])
+    order = sorted(range(len(new)), key=lambda i: (cands[i].day or date.min, new[i]["report_id"]))
+    for i in order:
+        c, row = cands[i], new[i]
+        pool = (by_day.get(None, set()) if c.day is None else
+                {cid for d in range(-s.max_days, s.max_days + 1)
+                 for cid in by_day.get(date.fromordinal(c.day.toordinal() + d), ())})
+        found = best_cluster(c, ((cid, clusters[cid]) for cid in sorted(pool, key=str)), s)
+        day = c.day.isoformat() if c.day else None
+        if found:
+            incident_id, score = found
+            store.add_link(row["report_id"], incident_id, method="fellegi-sunter", score=round(score.score, 3),
+                           comparisons=[x.as_dict() for x in score.comparisons], day=day)
+            summary.joined += 1
+        else:
+            key, n = incident_key(row["report_id"]), 0
+            while store.has_incident(key):  # the founder of an incident an analyst kept
+                n += 1
+                key = incident_key(f"{row['report_id']}.{n}")
+            incident_id = store.save_incident(build_incident(key, [row]))
+            store.add_link(row["report_id"], incident_id, method="founded", score=None, comparisons=[], day=day)
+            summary.incidents_created += 1
+        clusters.setdefault(incident_id, []).append(c)
+        by_day.setdefault(c.day, set()).add(incident_id)
+        touched.add(incident_id)
+        summary.reports += 1
+    for incident_id in sorted(touched):
+        members = store.linked_reports(incident_id=incident_id)
+        current = store.incident_row(incident_id)
+        store.save_incident(build_incident(current["incident_id"], members), incident_id=incident_id)
+    summary.incidents_updated = len(touched) - summary.incidents_created
+    return summary
+
+
+def evaluate_linking(path: Path, res: Any = None) -> dict[str, Any]:
+    """Extract every document of a gold file, link the main reports in memory
+    (the same comparisons as ``link``) and score against ``gold.incident_id``."""
+    import json
+
+    from .evaluate import link_scores
+    from .extract.pipeline import extract_dict
+    from .link.match import Candidate, link_batch
+
+    gold: dict[str, Any] = {}
+    cands: list[Candidate] = []
+    predicted: dict[str, Any] = {}
+    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines()):
+        if not line.strip():
+            continue
+        row = json.loads(line)
+        label = (row.pop("gold", None) or {}).get("incident_id")
+        ident = row.get("id") or f"line-{n}"
+        gold[ident] = label
+        out = extract_dict(row, res)
+        if out["reports"]:
+            cands.append(Candidate.from_report(ident, out["reports"][0], row.get("published")))
+        else:
+            predicted[ident] = ("alone", ident)  # no report: an incident of its own
+    for cand, (cluster, _score) in zip(cands, link_batch(cands)):
+        predicted[cand.key] = cluster
+    return link_scores(predicted, {k: v for k, v in gold.items() if v is not None})

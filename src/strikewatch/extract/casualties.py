@@ -920,6 +920,12 @@ def reconcile_subgroup(figures: list[FigureMention], subgroup: str, measure: str
 
 def figure_to_model(f: FigureMention) -> Figure:
     """The spec's Figure for a mention (a subgroup rides along as an extra field)."""
-    extra = {"subgroup": f.subgroup} if f.subgroup else {}
+    extra: dict[str, object] = {"subgroup": f.subgroup} if f.subgroup else {}
+    if f.other_event:  # kept for the record, never counted for this incident
+        extra["other_event"] = True
+    if f.part:  # a part of a toll the text states or implies ("including five children")
+        extra["part"] = True
+    if f.list_id is not None:  # parts of one list ("three children and two women") add up
+        extra["list_id"] = f.list_id
     return Figure(measure=f.measure, group=f.group, low=f.low, high=f.high, qualifier=f.qualifier,
                   source=f.source, text=f.text, span=(f.start, f.end), extra=extra)

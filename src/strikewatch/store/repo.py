@@ -34,6 +34,7 @@ AUDITED: dict[str, str] = {
     "quarantine": "id",
     "feeds": "url",
     "extractions": "id",
+    "links": "id",
 }
 
 
@@ -240,6 +241,9 @@ class Store:
                     [values[c] for c in cols],
                 )
                 key = values.get(keycol, cur.lastrowid)
+            elif action == "delete":
+                key = values[keycol]
+                self.conn.execute(f"DELETE FROM {table} WHERE {keycol} = ?", (key,))
             elif action == "update":
                 key = values[keycol]
                 sets = [c for c in cols if c != keycol]
@@ -249,7 +253,7 @@ class Store:
                 )
             else:  # pragma: no cover - programming error
                 raise ValueError(action)
-            payload = {"digest": self._row_digest(table, key)}
+            payload = {"digest": None if action == "delete" else self._row_digest(table, key)}
             if note:
                 payload.update(note)
             self._audit(action, table, key, payload)
@@ -414,6 +418,119 @@ class Store:
             "SELECT data FROM reports WHERE document_id = ? ORDER BY extractor, ordinal", (document_id,)
         ).fetchall()
         return [json.loads(r[0]) for r in rows]
+
+    # -- linking and incidents ----------------------------------------------
+
+    def reports_to_link(self) -> list[dict[str, Any]]:
+        """Reports with no incident yet, with what linking needs of their document."""
+        cur = self.conn.execute(
+            "SELECT r.id, r.data, d.source_id, d.published, d.source FROM reports r"
+            " JOIN documents d ON d.id = r.document_id"
+            " WHERE NOT EXISTS (SELECT 1 FROM links l WHERE l.report_id = r.id) ORDER BY r.id")
+        return [{"report_id": rid, "report": json.loads(data), "document_id": sid, "published": pub,
+                 "outlet": outlet} for rid, data, sid, pub, outlet in cur]
+
+    def linked_reports(self, *, day_from: str | None = None, day_to: str | None = None,
+                       incident_id: int | None = None) -> list[dict[str, Any]]:
+        """Linked reports (all, those of one incident, or those dated in a window or undated)."""
+        sql = ("SELECT l.incident_id, r.id, r.data, d.source_id, d.published, d.source, l.method, l.score,"
+               " l.comparisons, l.locked FROM links l JOIN reports r ON r.id = l.report_id"
+               " JOIN documents d ON d.id = r.document_id")
+        args: list[Any] = []
+        if incident_id is not None:
+            sql += " WHERE l.incident_id = ?"
+            args.append(incident_id)
+        elif day_from and day_to:
+            sql += " WHERE (l.day BETWEEN ? AND ?) OR l.day IS NULL"
+            args += [day_from, day_to]
+        sql += " ORDER BY l.incident_id, r.id"
+        return [{"incident_id": iid, "report_id": rid, "report": json.loads(data), "document_id": sid,
+                 "published": pub, "outlet": outlet, "method": method, "score": score,
+                 "comparisons": json.loads(comp), "locked": bool(locked)}
+                for iid, rid, data, sid, pub, outlet, method, score, comp, locked in self.conn.execute(sql, args)]
+
+    def add_link(self, report_id: int, incident_id: int, *, method: str, score: float | None,
+                 comparisons: list[dict[str, Any]], day: str | None, locked: bool = False) -> int:
+        return self._write("links", {
+            "report_id": report_id, "incident_id": incident_id, "method": method, "score": score,
+            "comparisons": canonical_json(comparisons), "day": day, "locked": int(locked), "created_at": utcnow(),
+        })
+
+    def lock_link(self, report_id: int, incident_id: int, *, method: str = "analyst") -> None:
+        """An analyst's decision that this report belongs to this incident: relinking
+        (even ``--rebuild``) never moves it. Review actions (merge, split) use this."""
+        with self.transaction():
+            row = self.conn.execute("SELECT id FROM links WHERE report_id = ?", (report_id,)).fetchone()
+            if row is None:
+                self.add_link(report_id, incident_id, method=method, score=None, comparisons=[], day=None, locked=True)
+            else:
+                self._write("links", {"id": row[0], "incident_id": incident_id, "method": method, "locked": 1},
+                            action="update")
+
+    def save_incident(self, incident: dict[str, Any], *, incident_id: int | None = None) -> int:
+        """Insert a new incident or write a new version of one (spec §4 JSON in ``data``)."""
+        loc = incident.get("location") or {}
+        values = {
+            "incident_key": incident["incident_id"], "data": canonical_json(incident),
+            "event_type": incident.get("event_type"), "event_date": (incident.get("date") or {}).get("start"),
+            "lat": loc.get("lat"), "lon": loc.get("lon"), "grade": incident.get("grade"), "updated_at": utcnow(),
+        }
+        with self.transaction():
+            if incident_id is None:
+                return self._write("incidents", {**values, "version": 1, "created_at": values["updated_at"]})
+            version = self.conn.execute("SELECT version FROM incidents WHERE id = ?", (incident_id,)).fetchone()[0]
+            self._write("incidents", {**values, "id": incident_id, "version": version + 1}, action="update")
+            return incident_id
+
+    def has_incident(self, key: str) -> bool:
+        return self.conn.execute("SELECT 1 FROM incidents WHERE incident_key = ?", (key,)).fetchone() is not None
+
+    def incident_row(self, ref: str | int) -> dict[str, Any]:
+        """An incident by public key ("inc-…") or number, with its spec §4 data."""
+        cur = self.conn.execute(
+            "SELECT id, incident_key, version, data, created_at, updated_at FROM incidents"
+            " WHERE incident_key = ? OR id = ?", (str(ref), int(ref) if str(ref).isdigit() else -1))
+        row = cur.fetchone()
+        if row is None:
+            raise StrikewatchError(f"no incident {ref!r}", code="not_found")
+        iid, key, version, data, created, updated = row
+        return {"id": iid, "incident_id": key, "version": version, "data": json.loads(data),
+                "created_at": created, "updated_at": updated}
+
+    def list_incidents(self, *, limit: int = 50, offset: int = 0, event_type: str | None = None,
+                       date_from: str | None = None, date_to: str | None = None) -> list[dict[str, Any]]:
+        """Incidents, newest event first, as spec §4 dicts."""
+        where, args = [], []
+        if event_type:
+            where.append("event_type = ?")
+            args.append(event_type)
+        if date_from:
+            where.append("event_date >= ?")
+            args.append(date_from)
+        if date_to:
+            where.append("event_date <= ?")
+            args.append(date_to)
+        sql = "SELECT data FROM incidents" + (" WHERE " + " AND ".join(where) if where else "")
+        sql += " ORDER BY event_date DESC, id DESC LIMIT ? OFFSET ?"
+        return [json.loads(r[0]) for r in self.conn.execute(sql, [*args, limit, offset])]
+
+    def iter_incidents(self) -> Iterator[dict[str, Any]]:
+        """Every incident, oldest first, one at a time (for exports)."""
+        for (data,) in self.conn.execute("SELECT data FROM incidents ORDER BY event_date, id"):
+            yield json.loads(data)
+
+    def unlink_unlocked(self) -> int:
+        """For a rebuild: drop every machine-made link, and incidents left with none.
+        Analysts' locked links stay, with their incidents. Every delete is audited."""
+        with self.transaction():
+            ids = [r[0] for r in self.conn.execute("SELECT id FROM links WHERE locked = 0")]
+            for link_id in ids:
+                self._write("links", {"id": link_id}, action="delete")
+            orphans = [r[0] for r in self.conn.execute(
+                "SELECT id FROM incidents i WHERE NOT EXISTS (SELECT 1 FROM links l WHERE l.incident_id = i.id)")]
+            for iid in orphans:
+                self._write("incidents", {"id": iid}, action="delete")
+        return len(ids)
 
     # -- quarantine ---------------------------------------------------------
 

@@ -68,7 +68,6 @@ CREATE TABLE reports (
     ordinal      INTEGER NOT NULL,           -- 0 = the document's main incident
     extractor    TEXT NOT NULL,              -- versioned extractor name
     data         TEXT NOT NULL,              -- JSON, spec §2 REPORT
-    incident_id  INTEGER REFERENCES incidents(id),
     created_at   TEXT NOT NULL,
     UNIQUE (document_id, extractor, ordinal)
 );

@@ -1,0 +1,1 @@
+"""Linking: reports of the same event become one incident."""

@@ -1,0 +1,96 @@
+"""Linking: Fellegi-Sunter comparisons, blocking, clustering, and the scores of a clustering."""
+
+from __future__ import annotations
+
+from strikewatch.evaluate import link_scores
+from strikewatch.link.match import Candidate, LinkSettings, blocked, compare, link_batch
+
+
+def report(day="2019-07-22", lat=35.649, lon=36.671, kind="air_strike", killed=23, targets=(), actor="Russia",
+           admin1="Idlib", admin2="Al Ma'ra", precision="locality"):
+    return {"event_type": kind, "date": {"start": day},
+            "location": {"lat": lat, "lon": lon, "admin1": admin1, "admin2": admin2, "precision": precision},
+            "casualties": {"killed": {"best": killed}}, "targets": [{"type": t} for t in targets],
+            "attribution": {"actor": actor} if actor else None}
+
+
+def cand(key, **kw):
+    return Candidate.from_report(key, report(**kw))
+
+
+def test_the_same_strike_told_twice_links_with_its_reasons():
+    a = cand("a", targets=["market"])
+    b = cand("b", day="2019-07-23", lat=35.652, lon=36.668, killed=31, targets=["market"])
+    score = compare(a, b)
+    assert score.score >= LinkSettings().threshold
+    fields = {c.field: c for c in score.comparisons}
+    assert set(fields) == {"date", "distance", "event_type", "killed", "target", "actor"}
+    assert fields["date"].level == "1 day apart" and fields["distance"].weight > 0
+    assert score.as_dict()["comparisons"][0].keys() == {"field", "level", "weight"}
+
+
+def test_blocking_keeps_distant_or_late_or_unlike_reports_apart():
+    a = cand("a")
+    assert blocked(a, cand("far", lat=36.2, lon=37.15))  # Aleppo, ~75 km
+    assert blocked(a, cand("late", day="2019-07-30"))
+    assert blocked(a, cand("ground", kind="ground_attack"))
+    assert not blocked(a, cand("shelled", kind="shelling"))
+    assert not blocked(a, cand("coarse", lat=35.9, lon=36.6, precision="region"))
+
+
+def test_different_strikes_in_one_town_on_one_day_can_stay_apart():
+    a = cand("a", killed=23, targets=["market"], actor="Russia")
+    b = cand("b", kind="shelling", killed=2, targets=[], actor="Syrian government", lat=35.66, lon=36.69)
+    assert compare(a, b).score < LinkSettings().threshold
+
+
+def test_link_batch_clusters_in_date_order():
+    cands = [cand("a"), cand("x", lat=36.2, lon=37.15, admin1="Aleppo", admin2="Jebel Saman"),
+             cand("b", day="2019-07-23", killed=25), cand("c", day="2019-07-21", killed=23)]
+    clusters = [c for c, _ in link_batch(cands)]
+    assert clusters[0] == clusters[2] == clusters[3] != clusters[1]
+
+
+def test_link_scores_pairwise_and_bcubed():
+    gold = {"a": 1, "b": 1, "c": 2, "d": 3}
+    perfect = link_scores({"a": "x", "b": "x", "c": "y", "d": "z"}, gold)
+    assert perfect["pairwise_f1"] == 1 and perfect["bcubed_f1"] == 1
+    lumped = link_scores({"a": "x", "b": "x", "c": "x", "d": "x"}, gold)
+    assert lumped["bcubed_recall"] == 1 and lumped["pairwise_precision"] == 1 / 6
+    split = link_scores({"a": 1, "b": 2, "c": 3, "d": 4}, gold)
+    assert split["bcubed_precision"] == 1 and split["pairwise_recall"] == 0
+
+
+def test_stored_reports_link_into_incidents_with_reasons_and_rebuild_respects_analysts(sw, db):
+    from strikewatch.store import Store
+
+    from .conftest import SAMPLES
+
+    sw("ingest", SAMPLES / "corpus", SAMPLES / "feeds", SAMPLES / "html")
+    first = sw("link", "--json").json()
+    assert first["reports"] > 30 and first["joined"] >= 3
+    incidents = sw("incidents", "--json", "--limit", "500").json()
+    assert len(incidents) == first["incidents_created"]
+    maarat = [i for i in incidents if {"sample-en-001", "chm-2019-0723-02"} <= set(i["document_ids"])]
+    assert len(maarat) == 1, "two reports of the Maarat al-Numan market strike should be one incident"
+    inc = maarat[0]
+    assert all(f["document_id"] in inc["document_ids"] for f in inc["figures"])
+    assert inc["grade"] in ("fair", "weak", "contested", "confirmed", "discounted")
+    shown = sw("incidents", "--json", inc["incident_id"]).json()
+    joined = [link for link in shown["links"] if link["method"] == "fellegi-sunter"]
+    assert joined and all(link["score"] >= 6 and link["comparisons"] for link in joined)
+    assert "figures:" in sw("incidents", inc["incident_id"]).out
+    assert sw("link", "--json").json()["reports"] == 0  # nothing new: nothing to do
+    with Store(db) as store:
+        # an analyst moves one report of the market strike to an incident of its own
+        members = store.linked_reports(incident_id=store.incident_row(inc["incident_id"])["id"])
+        moved = members[-1]
+        other = store.incident_row(incidents[0]["incident_id"])["id"]
+        store.lock_link(moved["report_id"], other)
+    rebuilt = sw("link", "--rebuild", "--json").json()
+    assert rebuilt["unlinked"] > 0 and rebuilt["reports"] == first["reports"] - 1
+    with Store(db) as store:
+        kept = [m for m in store.linked_reports(incident_id=other) if m["report_id"] == moved["report_id"]]
+        assert kept and kept[0]["locked"]
+        assert store.verify().ok
+    assert len(sw("incidents", "--json", "--limit", "500").json()) == len(incidents)
