@@ -1,5 +1,5 @@
 # strikewatch: the two commands of the README.
-#   make demo   install the tool, ingest the sample corpus into a fresh database, show it
+#   make demo   install the tool, ingest, extract and link the sample corpus in a fresh database, show it
 #   make test   install the test needs and run the whole suite (what .ci/run runs)
 PY ?= python3
 VENV ?= .venv
@@ -21,9 +21,11 @@ demo: install
 	rm -f $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm
 	$(BIN)/strikewatch --db $(DEMO_DB) init
 	$(BIN)/strikewatch --db $(DEMO_DB) ingest $(SAMPLES)
+	$(BIN)/strikewatch --db $(DEMO_DB) link
 	$(BIN)/strikewatch --db $(DEMO_DB) status
 	$(BIN)/strikewatch --db $(DEMO_DB) documents --limit 15
 	$(BIN)/strikewatch --db $(DEMO_DB) show sample-en-004 | head -20
+	$(BIN)/strikewatch --db $(DEMO_DB) incidents --limit 15
 	$(BIN)/strikewatch --db $(DEMO_DB) verify
 
 test: $(BIN)/python
