@@ -559,7 +559,7 @@ def main(argv: list[str] | None = None) -> None:
         raise SystemExit(2) from None
     except StrikewatchError as exc:
         click.echo(f"error[{exc.code}]: {exc.message}", err=True)
-        raise SystemExit(1) from None
+        raise SystemExit(2 if exc.code == "usage" else 1) from None
     except BrokenPipeError:
         raise SystemExit(0) from None
     except KeyboardInterrupt:
