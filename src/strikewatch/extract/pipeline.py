@@ -18,13 +18,15 @@ from ..model import (
     Attribution, DateInfo, Document, ErrorInfo, ExtractResult, Location, Perpetrator,
     Report, Target,
 )
-from . import actors, casualties, dates, events, places, sources
+from . import actors, arabic, casualties, dates, events, places, sources
 from .mentions import ActorMention, FigureMention, Mention
 from .segment import segment
 from .textutil import TextDoc
 
 #: versioned name of this extractor, stored with every report it makes
-EXTRACTOR = "strikewatch.extract.en.v1"
+EXTRACTOR = "strikewatch.extract.v1"
+#: languages with an extractor; Arabic is read through its normalised form
+LANGUAGES = {None, "en"}  # "ar" joins when its lexicons and rules are in
 MAX_TEXT_CHARS = 2_000_000
 
 
@@ -80,16 +82,31 @@ def _extract(doc: Document, res: Resources) -> ExtractResult:
 
         text = html_to_text(text, url=doc.url).text
     language = _language(doc, text)
-    if language not in (None, "en"):
+    if language not in LANGUAGES:
         err = StrikewatchError(
             f"no extractor for language {language!r} yet; the document was read but not extracted",
             code="unsupported_language")
         return ExtractResult(id=doc.id, language=language, reports=[], errors=[ErrorInfo.from_exception(err)])
-    td = TextDoc(text=text, published=doc.published, language=language, title=doc.title)
-    reports = build_reports(td, res)
+    if language == "ar":
+        normalised, offsets = arabic.normalise(text)
+        td = TextDoc(text=normalised, published=doc.published, language="ar", title=doc.title)
+        reports = build_reports(td, res)
+        _spans_into_original(reports, text, offsets)
+    else:
+        td = TextDoc(text=text, published=doc.published, language=language or "en", title=doc.title)
+        reports = build_reports(td, res)
     if doc.is_html:
         _spans_into_html(reports, doc.text)
     return ExtractResult(id=doc.id, language=language or "en", reports=reports, errors=[])
+
+
+def _spans_into_original(reports: list[Report], original: str, offsets: list[int]) -> None:
+    """Spans found in normalised Arabic point into the text as given, and quote it."""
+    for report in reports:
+        for item in [*report.figures, *report.perpetrators]:
+            if item.span is not None:
+                item.span = arabic.to_original(item.span, offsets)
+                item.text = original[item.span[0]:item.span[1]]
 
 
 def _spans_into_html(reports: list[Report], html: str) -> None:

@@ -1,0 +1,28 @@
+"""Arabic normalisation keeps a map back to the text as given."""
+
+from __future__ import annotations
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from strikewatch.extract.arabic import normalise, to_original
+
+
+def test_variants_unify_and_spans_map_back():
+    text = "قُتِلَ ٢٣ مدنياً في مدينةِ إدلب ـــ أمس"
+    norm, offsets = normalise(text)
+    assert norm == "قتل 23 مدنيا في مدينه ادلب  امس"
+    start = norm.index("23")
+    assert text[slice(*to_original((start, start + 2), offsets))] == "٢٣"
+    start = norm.index("مدينه ادلب")
+    assert text[slice(*to_original((start, start + len("مدينه ادلب")), offsets))] == "مدينةِ إدلب"
+
+
+@given(st.text(alphabet=st.sampled_from("قتلمدينةإأآىيـًٌٍَُِّْ ٠١٢abc.،"), max_size=40))
+def test_offsets_always_point_inside_the_original(text):
+    norm, offsets = normalise(text)
+    assert len(offsets) == len(norm) + 1 and offsets[-1] == len(text)
+    for i in range(len(norm)):
+        for j in range(i + 1, min(len(norm), i + 5) + 1):
+            s, e = to_original((i, j), offsets)
+            assert 0 <= s < e <= len(text)
