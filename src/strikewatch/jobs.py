@@ -147,7 +147,7 @@ def link_stored(store: Store, *, rebuild: bool = False, settings: "LinkSettings 
     from datetime import date, timedelta
 
     from .link.incident import build_incident, incident_key
-    from .link.match import Candidate, LinkSettings, best_cluster
+    from .link.match import BlockIndex, Candidate, LinkSettings, best_cluster
 
     s = settings or LinkSettings()
     summary = LinkSummary()
@@ -163,19 +163,13 @@ def link_stored(store: Store, *, rebuild: bool = False, settings: "LinkSettings 
         existing = store.linked_reports(day_from=(min(days) - pad).isoformat(), day_to=(max(days) + pad).isoformat())
     else:
         existing = store.linked_reports() if new else []
-    clusters: dict[Any, list[Candidate]] = {}
-    by_day: dict[Any, set[Any]] = {}
+    index = BlockIndex(s)
     for row in existing:
-        c = Candidate.from_report(row["report_id"], row["report"], row["published"])
-        clusters.setdefault(row["incident_id"], []).append(c)
-        by_day.setdefault(c.day, set()).add(row["incident_id"])
+        index.add(row["incident_id"], Candidate.from_report(row["report_id"], row["report"], row["published"]))
     order = sorted(range(len(new)), key=lambda i: (cands[i].day or date.min, new[i]["report_id"]))
     for i in order:
         c, row = cands[i], new[i]
-        pool = (by_day.get(None, set()) if c.day is None else
-                {cid for d in range(-s.max_days, s.max_days + 1)
-                 for cid in by_day.get(date.fromordinal(c.day.toordinal() + d), ())})
-        found = best_cluster(c, ((cid, clusters[cid]) for cid in sorted(pool, key=str)), s)
+        found = best_cluster(c, ((cid, index.members[cid]) for cid in index.pool(c)), s)
         day = c.day.isoformat() if c.day else None
         if found:
             incident_id, score = found
@@ -190,8 +184,7 @@ def link_stored(store: Store, *, rebuild: bool = False, settings: "LinkSettings 
             incident_id = store.save_incident(build_incident(key, [row]))
             store.add_link(row["report_id"], incident_id, method="founded", score=None, comparisons=[], day=day)
             summary.incidents_created += 1
-        clusters.setdefault(incident_id, []).append(c)
-        by_day.setdefault(c.day, set()).add(incident_id)
+        index.add(incident_id, c)
         touched.add(incident_id)
         summary.reports += 1
     for incident_id in sorted(touched):

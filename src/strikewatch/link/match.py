@@ -176,6 +176,50 @@ def compare(a: Candidate, b: Candidate, s: LinkSettings = LinkSettings()) -> Pai
     return PairScore(sum(c.weight for c in out), out)
 
 
+class BlockIndex:
+    """Clusters by day and map cell, so a report meets only its near neighbours.
+
+    A cell is half a degree (about 55 km, more than ``max_km``), so the 3 x 3
+    cells around a report over ``max_days`` either side hold every cluster it
+    could match. Reports without coordinates, or located only to a region,
+    are indexed by their region instead (and meet the clusters of that region).
+    """
+
+    CELL = 0.5
+
+    def __init__(self, settings: LinkSettings) -> None:
+        self.s = settings
+        self.members: dict[Any, list[Candidate]] = {}
+        self._cells: dict[tuple[Any, Any], set[Any]] = {}
+
+    def _keys(self, c: Candidate) -> list[Any]:
+        keys: list[Any] = []
+        if c.lat is not None and c.lon is not None and c.precision not in ("region", "country"):
+            keys.append((int(c.lat // self.CELL), int(c.lon // self.CELL)))
+        keys.append(("region", c.admin1))
+        return keys
+
+    def add(self, cid: Any, c: Candidate) -> None:
+        self.members.setdefault(cid, []).append(c)
+        day = c.day.toordinal() if c.day else None
+        for key in self._keys(c):
+            self._cells.setdefault((day, key), set()).add(cid)
+
+    def pool(self, c: Candidate) -> list[Any]:
+        """Cluster ids ``c`` might join, in a stable order."""
+        days: list[Any] = ([None] if c.day is None else
+                           [c.day.toordinal() + d for d in range(-self.s.max_days, self.s.max_days + 1)])
+        keys: list[Any] = [("region", c.admin1)]
+        if c.lat is not None and c.lon is not None and c.precision not in ("region", "country"):
+            y, x = int(c.lat // self.CELL), int(c.lon // self.CELL)
+            keys += [(y + dy, x + dx) for dy in (-1, 0, 1) for dx in (-1, 0, 1)]
+        found: set[Any] = set()
+        for day in days:
+            for key in keys:
+                found |= self._cells.get((day, key), set())
+        return sorted(found, key=str)
+
+
 def best_cluster(c: Candidate, clusters: Iterable[tuple[Any, list[Candidate]]],
                  s: LinkSettings = LinkSettings()) -> tuple[Any, PairScore] | None:
     """The cluster ``c`` should join (its best-scoring member at or over the threshold)."""
@@ -193,28 +237,21 @@ def best_cluster(c: Candidate, clusters: Iterable[tuple[Any, list[Candidate]]],
 def link_batch(cands: list[Candidate], s: LinkSettings = LinkSettings()) -> list[tuple[int, PairScore | None]]:
     """Cluster candidates in date order; returns, per input, (cluster number, the link's score).
 
-    Blocking by day keeps it near-linear: a report is only compared with the
-    clusters seen within ``max_days`` of it.
+    Near-linear: through the :class:`BlockIndex` a report is only compared
+    with clusters of its own neighbourhood in space and time.
     """
     order = sorted(range(len(cands)), key=lambda i: (cands[i].day or date.min, i))
-    by_day: dict[date | None, list[int]] = {}
-    members: list[list[Candidate]] = []
+    index = BlockIndex(s)
     result: list[tuple[int, PairScore | None]] = [(-1, None)] * len(cands)
+    n_clusters = 0
     for i in order:
         c = cands[i]
-        if c.day is None:
-            pool = by_day.get(None, [])
-        else:
-            pool = [cid for d in range(-s.max_days, s.max_days + 1)
-                    for cid in by_day.get(date.fromordinal(c.day.toordinal() + d), [])]
-        found = best_cluster(c, ((cid, members[cid]) for cid in dict.fromkeys(pool)), s)
+        found = best_cluster(c, ((cid, index.members[cid]) for cid in index.pool(c)), s)
         if found:
             cid, score = found
-            members[cid].append(c)
             result[i] = (cid, score)
         else:
-            cid = len(members)
-            members.append([c])
+            cid, n_clusters = n_clusters, n_clusters + 1
             result[i] = (cid, None)
-        by_day.setdefault(c.day, []).append(cid)
+        index.add(cid, c)
     return result
