@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+from collections.abc import Iterable
 from datetime import UTC, date, datetime
 from functools import lru_cache
 from typing import Any, TextIO
@@ -136,3 +137,16 @@ def health_hit(incident: Incident) -> bool:
 
 def joined(values: list[str] | tuple[str, ...]) -> str:
     return LIST_SEPARATOR.join(v for v in values if v)
+
+
+def write_csv(out: TextIO, header_rows: list[list[str]], rows: "Iterable[list[Any]]") -> int:
+    """Write header rows, then each row made formula-safe; returns the number of data rows."""
+    from strikewatch.export.csvsafe import safe_row
+
+    writer = csv_writer(out)
+    writer.writerows(header_rows)
+    count = 0
+    for values in rows:
+        writer.writerow(safe_row(values))
+        count += 1
+    return count

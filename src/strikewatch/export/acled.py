@@ -22,14 +22,13 @@ from strikewatch.export import register
 from strikewatch.export._common import (
     actor_of,
     country_name,
-    csv_writer,
     epoch_seconds,
     joined,
     killed_range,
     targets_civilians,
+    write_csv,
     year_of,
 )
-from strikewatch.export.csvsafe import safe_row
 from strikewatch.model import Incident
 
 #: (column, what ACLED's codebook means, what we write). Kept as data so the
@@ -283,10 +282,4 @@ def row(incident: Incident) -> list[object]:
 )
 def write_acled(incidents: Iterable[Incident], out: TextIO) -> int:
     """Header, then one formula-safe row per incident."""
-    writer = csv_writer(out)
-    writer.writerow(FIELDNAMES)
-    count = 0
-    for incident in incidents:
-        writer.writerow(safe_row(row(incident)))
-        count += 1
-    return count
+    return write_csv(out, [FIELDNAMES], (row(incident) for incident in incidents))

@@ -22,11 +22,10 @@ from strikewatch.export import register
 from strikewatch.export._common import (
     actor_of,
     country_name,
-    csv_writer,
     joined,
     killed_range,
+    write_csv,
 )
-from strikewatch.export.csvsafe import safe_row
 from strikewatch.model import Incident
 
 _Get = Callable[[Incident], Any]
@@ -76,11 +75,4 @@ HASHTAGS: tuple[str, ...] = tuple(c[1] for c in COLUMNS)
 )
 def write_hxl(incidents: Iterable[Incident], out: TextIO) -> int:
     """Header row, hashtag row, then one formula-safe row per incident."""
-    writer = csv_writer(out)
-    writer.writerow(HEADERS)
-    writer.writerow(HASHTAGS)
-    count = 0
-    for incident in incidents:
-        writer.writerow(safe_row([get(incident) for _, _, get in COLUMNS]))
-        count += 1
-    return count
+    return write_csv(out, [HEADERS, HASHTAGS], ([get(incident) for _, _, get in COLUMNS] for incident in incidents))

@@ -22,14 +22,13 @@ from strikewatch.export._common import (
     LIST_SEPARATOR,
     actor_of,
     country_name,
-    csv_writer,
     joined,
     killed_range,
     parse_day,
     targets_civilians,
+    write_csv,
     year_of,
 )
-from strikewatch.export.csvsafe import safe_row
 from strikewatch.model import Incident
 
 COLUMNS: tuple[tuple[str, str, str], ...] = (
@@ -158,10 +157,4 @@ def row(incident: Incident) -> list[object]:
 )
 def write_ucdp(incidents: Iterable[Incident], out: TextIO) -> int:
     """Header, then one formula-safe row per incident."""
-    writer = csv_writer(out)
-    writer.writerow(FIELDNAMES)
-    count = 0
-    for incident in incidents:
-        writer.writerow(safe_row(row(incident)))
-        count += 1
-    return count
+    return write_csv(out, [FIELDNAMES], (row(incident) for incident in incidents))
