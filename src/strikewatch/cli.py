@@ -525,6 +525,79 @@ def import_command(ctx: Context, path: str, dataset: str | None, days: int, km: 
                f"only theirs {counts.get('only_theirs', 0)}")
 
 
+@cli.group()
+def sightings() -> None:
+    """Observers' reports of aircraft: import them (CSV, JSON, text posts in
+    English or Arabic) and list them. Observers are stored as pseudonyms."""
+
+
+@sightings.command(name="import")
+@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
+@click.option("--format", "kind", type=click.Choice(["csv", "json", "text"]),
+              help="Default: told from the file name (.csv, .json, .txt).")
+@click.option("--published", metavar="ISO", help="For text posts without a header: when they were posted.")
+@click.option("--observer", metavar="NAME", help="For text posts without a header: who posted them (pseudonymised).")
+@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
+@pass_ctx
+def sightings_import(ctx: Context, files: tuple[str, ...], kind: str | None, published: str | None,
+                     observer: str | None, as_json: bool) -> None:
+    """Import sightings files. The bytes are archived as evidence, each
+    sighting is stored with its observer's pseudonym, bad rows are reported
+    with a code, and incidents on those days are rebuilt with the sightings
+    as flight evidence. The same file twice adds nothing."""
+    from .ingest.sightings import kind_of
+    from .jobs import import_sightings
+
+    summary: dict[str, Any] = {"files": 0, "sightings": 0, "added": 0, "errors": []}
+    with ctx.store() as store:
+        for path in files:
+            k = kind or kind_of(path)
+            if k is None:
+                raise StrikewatchError(f"{path}: cannot tell csv, json or text from the name; give --format",
+                                       code="unsupported_type")
+            try:
+                data = Path(path).read_bytes()
+            except OSError as exc:
+                raise StrikewatchError(f"cannot read {path}: {exc.strerror or exc}", code="unreadable") from exc
+            found, errors, added = import_sightings(store, data, k, published=published, observer=observer)
+            summary["files"] += 1
+            summary["sightings"] += len(found)
+            summary["added"] += added
+            summary["errors"] += [{"file": path, **e.as_dict()} for e in errors]
+    if as_json:
+        _echo_json(summary)
+        return
+    for e in summary["errors"]:
+        click.echo(f"error[{e['code']}]: {e['file']}" + (f":{e['line']}" if e["line"] else "") + f": {e['message']}",
+                   err=True)
+    click.echo(f"read {summary['sightings']} sightings from {summary['files']} files: {summary['added']} added, "
+               f"{summary['sightings'] - summary['added']} already stored, {len(summary['errors'])} bad rows")
+
+
+@sightings.command(name="list")
+@click.option("--since", metavar="DATE", help="Only sightings on or after this ISO date.")
+@click.option("--until", metavar="DATE", help="Only sightings on or before this ISO date.")
+@click.option("--limit", type=click.IntRange(min=1), default=50, show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@pass_ctx
+def sightings_list(ctx: Context, since: str | None, until: str | None, limit: int, as_json: bool) -> None:
+    """List stored sightings, newest first, observers as pseudonyms."""
+    with ctx.store() as store:
+        rows = store.list_sightings(limit=limit, day_from=since, day_to=until)
+    if as_json:
+        _echo_json(rows)
+        return
+    for r in rows:
+        where = r["place"] or (f"{r['lat']:.3f},{r['lon']:.3f}" if r["lat"] is not None else "")
+        bits = [f"{r['count']} x " if r["count"] else "", r["aircraft"] or "?",
+                f" from {r['origin']}" if r["origin"] else "", f" heading {r['heading']}" if r["heading"] else "",
+                f" towards {r['destination']}" if r["destination"] else "", f" over {where}" if where else "",
+                f" ({r['altitude']})" if r["altitude"] else ""]
+        click.echo(f"{r['id']:>6}  {r['time'] or '?':<22} {''.join(bits)}  [{r['observer'] or 'no observer'}]")
+    if not rows:
+        click.echo("no sightings (strikewatch sightings import FILE)")
+
+
 @cli.command()
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
 @pass_ctx

@@ -181,7 +181,7 @@ def link_stored(store: Store, *, rebuild: bool = False, settings: "LinkSettings 
             while store.has_incident(key):  # the founder of an incident an analyst kept
                 n += 1
                 key = incident_key(f"{row['report_id']}.{n}")
-            incident_id = store.save_incident(build_incident(key, [row]))
+            incident_id = store.save_incident(build_incident(key, [row], flights=_flights(store, [row])))
             store.add_link(row["report_id"], incident_id, method="founded", score=None, comparisons=[], day=day)
             summary.incidents_created += 1
         index.add(incident_id, c)
@@ -190,9 +190,55 @@ def link_stored(store: Store, *, rebuild: bool = False, settings: "LinkSettings 
     for incident_id in sorted(touched):
         members = store.linked_reports(incident_id=incident_id)
         current = store.incident_row(incident_id)
-        store.save_incident(build_incident(current["incident_id"], members), incident_id=incident_id)
+        store.save_incident(build_incident(current["incident_id"], members, flights=_flights(store, members)),
+                            incident_id=incident_id)
     summary.incidents_updated = len(touched) - summary.incidents_created
     return summary
+
+
+def _flights(store: Store, members: list[dict[str, Any]]) -> list[Any]:
+    """Stored sightings that bear on the incident of ``members``, as flight evidence."""
+    from .link.incident import flights_for, sighting_window
+
+    window = sighting_window(members)
+    if window is None:
+        return []
+    return flights_for(members, store.sightings_between(*window, include_unplaced=True))
+
+
+def import_sightings(store: Store, data: bytes, kind: str, *, published: str | None = None,
+                     observer: str | None = None) -> tuple[list[Any], list[Any], int]:
+    """Archive one sightings input (csv, json or text) and store what parses;
+    (sightings, errors, added). Same bytes twice: nothing added. Incidents on
+    the sightings' days are rebuilt so their attribution weighs them."""
+    from .ingest.sightings import parse_sightings
+
+    parsed = parse_sightings(data, kind, published=published, observer=observer)
+    added = 0
+    with store.transaction():
+        raw_sha = store.put_blob(data)
+        for ordinal, s in enumerate(parsed.sightings):
+            added += store.add_sighting(s, raw_sha256=raw_sha, input_kind=kind, ordinal=ordinal)[1]
+    days = sorted({s.time[:10] for s in parsed.sightings if s.time and len(s.time) >= 10 and s.time[4] == "-"})
+    if added and days:
+        refresh_incidents(store, days[0], days[-1])
+    return parsed.sightings, parsed.errors, added
+
+
+def refresh_incidents(store: Store, day_from: str, day_to: str) -> int:
+    """Rebuild the incidents dated in a window that sightings bear on (after
+    sightings arrive); the count rebuilt."""
+    from .link.incident import build_incident
+
+    n = 0
+    for inc in store.list_incidents(limit=100_000, date_from=day_from, date_to=day_to + "~"):
+        row = store.incident_row(inc["incident_id"])
+        members = store.linked_reports(incident_id=row["id"])
+        flights = _flights(store, members) if members else []
+        if flights:  # without flights nothing would change
+            store.save_incident(build_incident(row["incident_id"], members, flights=flights), incident_id=row["id"])
+            n += 1
+    return n
 
 
 def evaluate_linking(path: Path, res: Any = None) -> dict[str, Any]:

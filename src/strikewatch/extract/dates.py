@@ -14,6 +14,7 @@ cue words such as "since") lives in ``data/lexicons/en/dates.toml``.
 
 from __future__ import annotations
 
+import math
 import re
 import tomllib
 from dataclasses import dataclass
@@ -553,7 +554,12 @@ def find_dates(doc: TextDoc, *, month_first: bool | None = None) -> list[DateMen
     """
     lex = _lexicon()
     pub = parse_published(doc.published)
-    raws = _raw_matches(doc, lex)
+    alex = _lexicon_ar() if doc.language == "ar" else None
+    if alex is not None:
+        raws = _raw_matches_ar(doc, alex)
+        month_first = bool(month_first)  # Arabic writes numeric dates day first
+    else:
+        raws = _raw_matches(doc, lex)
     if month_first is None:
         month_first = _month_first(raws, doc, lex)
     if pub is None:
@@ -568,7 +574,15 @@ def find_dates(doc: TextDoc, *, month_first: bool | None = None) -> list[DateMen
         resolved[i] = _resolve(r, pub, ctx, month_first)
     dateline = -1
     anchor = pub
-    if pub is None:
+    if pub is None and alex is not None:
+        # "نشر في 23 نوفمبر 2025": the post's own date, said in words
+        for i, r in enumerate(raws):
+            res = resolved[i]
+            if res is not None and r.kind == "day" and _cue_kind_ar(doc, alex, r.start, r.end) == "published":
+                dateline = i
+                anchor = res[0]
+                break
+    elif pub is None:
         for i, r in enumerate(raws):
             res = resolved[i]
             if r.start >= _DATELINE_CHARS:
@@ -593,7 +607,14 @@ def find_dates(doc: TextDoc, *, month_first: bool | None = None) -> list[DateMen
         if res is None:
             continue
         s, e, precision, relative = res
-        kind = "dateline" if i == dateline else _cue_kind(doc, lex, r.start, r.end)
+        if i == dateline:
+            kind = "dateline"
+        elif alex is not None:
+            kind = _cue_kind_ar(doc, alex, r.start, r.end)
+            if kind == "published":
+                kind = "dateline"
+        else:
+            kind = _cue_kind(doc, lex, r.start, r.end)
         if precision == "day" and not kind and s == e:
             last_day = s
         out.append(
@@ -660,3 +681,202 @@ def incident_date(
     if pub is not None:
         return model.DateInfo(start=pub_iso, end=pub_iso, precision="day", text=None)
     return model.DateInfo()
+
+
+# --------------------------------------------------------------------------
+# Arabic
+#
+# The pipeline hands Arabic to the extractors normalised (extract.arabic:
+# alef forms -> ا, ى -> ي, ة -> ه, diacritics and tatweel dropped, Arabic-Indic
+# digits -> ASCII). The vocabulary in data/lexicons/ar/dates.toml is written in
+# ordinary spelling and normalised the same way when loaded. Matches become the
+# same _Raw records as English ones and are resolved by the same code; Arabic
+# numeric dates are always day first.
+
+
+@dataclass(frozen=True, slots=True)
+class _ArLexicon:
+    months: dict[str, int]
+    hijri_months: dict[str, int]
+    weekdays: dict[str, int]
+    numbers: dict[str, int]
+    relative_days: dict[str, tuple[int, int]]
+    relative_periods: dict[str, str]
+    chained: dict[str, int]
+    ago_units: dict[str, str]
+    ago_duals: dict[str, str]
+    cue_of: dict[str, str]
+    pattern: re.Pattern[str]
+    cue_tail: re.Pattern[str]
+    glue: str
+
+
+def _arn(s: str) -> str:
+    from .arabic import normalise
+
+    return re.sub(r"\s+", " ", normalise(s)[0].strip())
+
+
+def _arn_map(table: dict[str, Any]) -> dict[str, Any]:
+    return {_arn(k): v for k, v in table.items()}
+
+
+@lru_cache(maxsize=1)
+def _lexicon_ar() -> _ArLexicon:
+    raw = tomllib.loads(
+        resources.files("strikewatch").joinpath("data/lexicons/ar/dates.toml").read_text(encoding="utf-8")
+    )
+    months = {k: int(v) for k, v in _arn_map(raw["months"]).items()}
+    hijri = {k: int(v) for k, v in _arn_map(raw["hijri_months"]).items()}
+    weekdays = {k: int(v) for k, v in _arn_map(raw["weekdays"]).items()}
+    numbers = {k: int(v) for k, v in _arn_map(raw["numbers"]).items()}
+    rel_days = {k: (int(v[0]), int(v[1])) for k, v in _arn_map(raw["relative_days"]).items()}
+    rel_periods = _arn_map(raw["relative_periods"])
+    chained = {k: int(v) for k, v in _arn_map(raw["chained_days"]).items()}
+    ago_units = _arn_map(raw["ago_units"])
+    ago_duals = _arn_map(raw["ago_duals"])
+    cue_of = {_arn(p): kind for kind, phrases in raw["cues"].items() for p in phrases}
+    glue = _alt([_arn(w) for w in raw["words"]["cue_glue"]])
+    parts = _alt([_arn(w) for w in raw["words"]["day_parts"]])
+    last = _alt([_arn(w) for w in raw["words"]["weekday_last"]])
+    years = _alt([_arn(w) for w in raw["words"]["year_words"]])
+
+    # A month, optionally with its other name: "تشرين الاول/اكتوبر", "اكتوبر (تشرين الاول)".
+    mon = _alt(months)
+    mon2 = rf"(?:\s*[/(-]\s*(?:{mon})\s*\)?)?"
+    wd = _alt(weekdays)
+    rel = _alt(rel_days)
+    # a lead-in kept in the span: "فجر اليوم الجمعه", "يوم السبت", "مساء الخميس"
+    lead = rf"(?:(?:{parts})\s+)?(?:(?:{rel})\s+)?(?:يوم\s+)?(?:(?P<{{g}}_w>{wd})\s*,?\s*)?"
+    day = r"(?:ال)?(?:[12]\d|3[01]|0?[1-9])(?!\d)"
+    year = r"(?:19|20)\d\d"
+    year_tail = rf"(?:\s*[,.]?\s*(?:(?:{years})\s*)?(?P<{{g}}_y>{year})(?!\d)(?:\s*م(?!\w))?)?"
+    alternatives = [
+        # 12 - 13 تشرين الاول 2016 (a range of days)
+        rf"(?P<r1>(?:بين\s+)?(?P<r1_d1>{day})\s*(?:-|و|الي|حتي)\s*(?P<r1_d2>{day})\s+(?:من\s+)?(?:شهر\s+)?"
+        rf"(?P<r1_m>{mon}){mon2}" + year_tail.format(g="r1") + ")",
+        # (فجر اليوم) (الجمعه) 6 (من) (شهر) تشرين الاول (عام) 2023
+        rf"(?P<dm>{lead.format(g='dm')}(?P<dm_d>{day})\s+(?:من\s+)?(?:شهر\s+)?(?P<dm_m>{mon}){mon2}"
+        + year_tail.format(g="dm") + ")",
+        # 15 رمضان 1444 هـ
+        rf"(?P<hj>(?P<hj_d>{day})\s+(?:من\s+)?(?:شهر\s+)?(?P<hj_m>{_alt(hijri)})\s*,?\s*(?P<hj_y>1[34]\d\d)\s*ه(?!\w))",
+        # 2016-05-31, 2016/05/31
+        rf"(?P<iso>{lead.format(g='iso')}(?P<iso_y>{year})(?P<iso_s>[-/.])(?P<iso_m>\d{{1,2}})(?P=iso_s)"
+        rf"(?P<iso_d>\d{{1,2}}))(?![\d/.-]\d)",
+        # 31/5/2016, 31-05-16: day first
+        rf"(?P<sl>{lead.format(g='sl')}(?P<sl_a>\d{{1,2}})(?P<sl_s>[/.-])(?P<sl_b>\d{{1,2}})(?P=sl_s)"
+        rf"(?P<sl_y>{year}|\d\d))(?![\d/.-]\d)",
+        # (في) (شهر) ايار (عام) 2016
+        rf"(?P<my>(?:(?:في|خلال|منذ|مطلع|بدايه|اواخر|اوائل|منتصف|نهايه)\s+)?(?:شهر\s+)?(?P<my_m>{mon}){mon2}"
+        rf"\s*[,.]?\s*(?:(?:{years})\s*)?(?P<my_y>{year}))(?!\d)",
+        # (خلال) (عام) 2016
+        rf"(?P<yr>(?:(?:في|خلال|منذ|مطلع|بدايه|اواخر|اوائل|منتصف|نهايه)\s+)?(?:{years})\s*(?P<yr_y>{year}))(?!\d)",
+        # قبل ثلاثه ايام, قبل 3 اسابيع, قبل اسبوعين
+        rf"(?P<ago>قبل\s+(?:(?P<ago_n>\d{{1,2}}|{_alt(numbers)})\s+(?P<ago_u>{_alt(ago_units)})|"
+        rf"(?P<ago_dual>{_alt(ago_duals)})|(?P<ago_one>{_alt([u for u in ago_units if u in ('يوم', 'اسبوع', 'شهر', 'عام', 'سنه')])}))"
+        rf"(?!\w))",
+        rf"(?P<ch>(?:{_alt(chained)}))(?!\w)",
+        # (فجر) (يوم) (الخميس) الماضي
+        rf"(?P<wd>(?:(?:{parts})\s+)?(?:(?:{rel})\s+)?(?:يوم\s+)?(?P<wd_d>{wd})(?P<wd_last>\s+(?:{last}))?)(?!\w)",
+        rf"(?P<rp>{_alt(rel_periods)})(?!\w)",
+        # (فجر) اليوم, مساء امس, ليله امس (السبت)
+        rf"(?P<rd>(?:(?:{parts})\s+)?(?P<rd_r>{rel})(?:\s+(?P<rd_w>{wd}))?)(?!\w)",
+    ]
+    pattern = re.compile(r"(?<![^\W\d_])(?:" + "|".join(alternatives) + ")")
+    cue_tail = re.compile(rf"(?:^|[\s\W])(?P<cue>{_alt(cue_of)})\s+(?:(?:{glue})\s+)*$")
+    return _ArLexicon(
+        months=months, hijri_months=hijri, weekdays=weekdays, numbers=numbers, relative_days=rel_days,
+        relative_periods=rel_periods, chained=chained, ago_units=ago_units, ago_duals=ago_duals,
+        cue_of=cue_of, pattern=pattern, cue_tail=cue_tail, glue=glue,
+    )
+
+
+#: Python ordinal of 1 Muharram 1 AH in the civil (tabular) Islamic calendar:
+#: 16 July 622 Julian = 19 July 622 proleptic Gregorian.
+_HIJRI_EPOCH = date(622, 7, 19).toordinal()
+
+
+def _hijri_to_gregorian(y: int, m: int, d: int) -> date | None:
+    """A Hijri date in the arithmetical (tabular, 30-year cycle) Islamic calendar.
+
+    Reports follow the observed moon (or Umm al-Qura), which differs from the
+    tabular calendar by up to a day or two either way: good for the ±1 day the
+    evaluation allows, not for exact records.
+    """
+    if not (1 <= m <= 12 and 1 <= d <= 30):
+        return None
+    days = d + math.ceil(29.5 * (m - 1)) + (y - 1) * 354 + (3 + 11 * y) // 30 + _HIJRI_EPOCH - 1
+    try:
+        return date.fromordinal(days)
+    except ValueError:
+        return None
+
+
+def _day_num(s: str) -> int:
+    return int(s[2:] if s.startswith("ال") else s)
+
+
+def _raw_matches_ar(doc: TextDoc, lex: _ArLexicon) -> list[_Raw]:
+    out: list[_Raw] = []
+    text = doc.text
+    for m in lex.pattern.finditer(text):
+        g = m.lastgroup
+        if g is None:
+            continue
+        s, e = m.span(g)
+        if g in ("r1", "dm"):
+            y = m.group(g + "_y")
+            mo = lex.months[_norm(m.group(g + "_m"))]
+            if g == "r1":
+                d1, d2 = _day_num(m.group("r1_d1")), _day_num(m.group("r1_d2"))
+                if d2 >= d1:
+                    out.append(_Raw(s, e, "range", int(y) if y else None, mo, d1, d2))
+            else:
+                w = m.group("dm_w")
+                d = _day_num(m.group("dm_d"))
+                out.append(_Raw(s, e, "day", int(y) if y else None, mo, d, d, extra="dm",
+                                weekday=lex.weekdays[w] if w else None))
+        elif g == "hj":
+            gd = _hijri_to_gregorian(int(m.group("hj_y")), lex.hijri_months[_norm(m.group("hj_m"))],
+                                     _day_num(m.group("hj_d")))
+            if gd is not None:
+                out.append(_Raw(s, e, "day", gd.year, gd.month, gd.day, gd.day))
+        elif g == "iso":
+            out.append(_Raw(s, e, "day", int(m.group("iso_y")), int(m.group("iso_m")), int(m.group("iso_d"))))
+        elif g == "sl":
+            y = m.group("sl_y")
+            if len(y) == 2 and m.group("sl_s") != "/":
+                continue
+            a, b = int(m.group("sl_a")), int(m.group("sl_b"))
+            out.append(_Raw(s, e, "day", _two_digit_year(y), b, a, a))  # day first
+        elif g == "my":
+            out.append(_Raw(s, e, "month", int(m.group("my_y")), lex.months[_norm(m.group("my_m"))]))
+        elif g == "yr":
+            out.append(_Raw(s, e, "year", int(m.group("yr_y"))))
+        elif g == "ago":
+            if m.group("ago_dual"):
+                out.append(_Raw(s, e, "ago", d1=2, extra=lex.ago_duals[m.group("ago_dual")]))
+            elif m.group("ago_one"):
+                out.append(_Raw(s, e, "ago", d1=1, extra=lex.ago_units[m.group("ago_one")]))
+            else:
+                n = m.group("ago_n")
+                count = int(n) if n.isdigit() else lex.numbers.get(n, 1)
+                out.append(_Raw(s, e, "ago", d1=count, extra=lex.ago_units[m.group("ago_u")]))
+        elif g == "ch":
+            out.append(_Raw(s, e, "chained", extra=lex.chained[_norm(m.group(g))]))
+        elif g == "wd":
+            out.append(_Raw(s, e, "weekday", d1=lex.weekdays[m.group("wd_d")],
+                            extra="last" if m.group("wd_last") else ""))
+        elif g == "rp":
+            out.append(_Raw(s, e, "rel_period", extra=lex.relative_periods[_norm(m.group(g))]))
+        elif g == "rd":
+            out.append(_Raw(s, e, "rel_days", extra=lex.relative_days[_norm(m.group("rd_r"))]))
+    return out
+
+
+def _cue_kind_ar(doc: TextDoc, lex: _ArLexicon, start: int, end: int) -> str:
+    """since / until / born / published when the words before the date say so, else ""."""
+    m = lex.cue_tail.search(doc.text, max(0, start - 30), start)
+    if m:
+        return lex.cue_of.get(_norm(m.group("cue")), "")
+    return ""

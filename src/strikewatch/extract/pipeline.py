@@ -91,7 +91,7 @@ def _extract(doc: Document, res: Resources) -> ExtractResult:
         normalised, offsets = arabic.normalise(text)
         td = TextDoc(text=normalised, published=doc.published, language="ar", title=doc.title)
         reports = build_reports(td, res)
-        _spans_into_original(reports, text, offsets)
+        _spans_into_original(reports, text, normalised, offsets)
     else:
         td = TextDoc(text=text, published=doc.published, language=language or "en", title=doc.title)
         reports = build_reports(td, res)
@@ -100,13 +100,20 @@ def _extract(doc: Document, res: Resources) -> ExtractResult:
     return ExtractResult(id=doc.id, language=language or "en", reports=reports, errors=[])
 
 
-def _spans_into_original(reports: list[Report], original: str, offsets: list[int]) -> None:
-    """Spans found in normalised Arabic point into the text as given, and quote it."""
+def _spans_into_original(reports: list[Report], original: str, normalised: str, offsets: list[int]) -> None:
+    """Spans found in normalised Arabic point into the text as given, and every
+    quoted phrase (figures, perpetrators, the date's and the place's words) is
+    the original's spelling."""
     for report in reports:
         for item in [*report.figures, *report.perpetrators]:
             if item.span is not None:
                 item.span = arabic.to_original(item.span, offsets)
                 item.text = original[item.span[0]:item.span[1]]
+        for part in (report.date, report.location):
+            at = normalised.find(part.text) if part.text else -1
+            if at >= 0:
+                start, end = arabic.to_original((at, at + len(part.text)), offsets)
+                part.text = original[start:end]
 
 
 def _spans_into_html(reports: list[Report], html: str) -> None:

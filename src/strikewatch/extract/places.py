@@ -453,7 +453,10 @@ def find_places(doc: TextDoc, gaz: Gazetteer) -> list[PlaceMention]:
     countries.
     """
     ctx = place_context()
-    cands, countries = _candidates(doc, gaz, ctx)
+    if doc.language == "ar":
+        cands, countries = _candidates_ar(doc, gaz, _context_ar())
+    else:
+        cands, countries = _candidates(doc, gaz, ctx)
     if not cands:
         return []
     cw, aw = _evidence(cands, countries)
@@ -553,7 +556,8 @@ def resolve_location(doc: TextDoc, places: list[PlaceMention], near: tuple[int, 
         by_sentence[doc.sentence_of(p.start)].append(p)
     for si in sorted(by_sentence)[:4]:
         a, b = doc.sentences[si] if si < len(doc.sentences) else (0, len(doc.text))
-        if _ATTACK_CUE.search(doc.folded, a, b):
+        cue_re = _context_ar().attack_re if doc.language == "ar" else _ATTACK_CUE
+        if cue_re.search(doc.folded, a, b):
             # that sentence and the next: the lead of the account itself
             window = [p for p in named if si <= doc.sentence_of(p.start) <= si + 1]
             return _pick(window, by_sentence[si][0].start, doc)
@@ -660,3 +664,134 @@ _POPULATION: dict[str, int] = {}
 
 def _population(p: PlaceMention) -> int:
     return _POPULATION.get(p.location.gazetteer_id or "", 0)
+
+
+# --------------------------------------------------------------------------
+# Arabic
+#
+# Arabic has no capitals: word n-grams (up to four words, not across
+# punctuation) are looked up in the gazetteer's Arabic-name index (keys
+# normalised on both sides, article dropped), longest first, an attached
+# preposition or conjunction ("بمدينة", "وحلب") taken off the first word. A
+# single word needs a cue before it ("بلدة", "ريف", "في") or to name a big
+# place; the cue word also says what kind of place is meant ("ريف إدلب" is the
+# province, "مدينة إدلب" the town). Choice among matches is the English one.
+
+_DATA_AR = _DATA.with_name("context_ar.toml")
+_AR_WORD = re.compile(r"[\u0621-\u064a]+|#")
+
+
+@dataclass(frozen=True)
+class _ArContext:
+    kind_before: dict[str, str]
+    cue_before: frozenset[str]
+    prefixes: tuple[str, ...]
+    stopwords: frozenset[str]
+    always: frozenset[str]
+    attack_re: re.Pattern[str]
+
+
+def _arn(s: str) -> str:
+    from .arabic import normalise
+
+    return re.sub(r"\s+", " ", normalise(s)[0].strip())
+
+
+@lru_cache(maxsize=1)
+def _context_ar() -> _ArContext:
+    with open(_DATA_AR, "rb") as fh:
+        d: dict[str, Any] = tomllib.load(fh)
+    stems = "|".join(re.escape(_arn(w)) for w in sorted(d["attack_cues"], key=len, reverse=True))
+    return _ArContext(
+        kind_before={_arn(k): v for k, v in d["kind_before"].items()},
+        cue_before=frozenset(_arn(w) for w in d["cue_before"]),
+        prefixes=tuple(sorted((_arn(p) for p in d["prefixes"]), key=len, reverse=True)),
+        stopwords=frozenset(_arn(w) for w in d["stopwords"]),
+        always=frozenset(_arabic_name_key(_arn(w)) for w in d["always"]),
+        attack_re=re.compile(rf"(?<![^\W\d_])(?:[وفبل]|ال|وال|بال)?(?:{stems})"),
+    )
+
+
+def _arabic_name_key(s: str) -> str:
+    from ..geo.gazetteer import arabic_key
+
+    return arabic_key(s)
+
+
+def _ar_forms(word: str, actx: _ArContext) -> list[tuple[int, str]]:
+    """(letters taken off the front, word) for a word and its forms without an
+    attached preposition or conjunction."""
+    out = [(0, word)]
+    for p in actx.prefixes:
+        if word.startswith(p) and len(word) - len(p) >= 2:
+            out.append((len(p), word[len(p):]))
+    if word.startswith("لل") and len(word) > 4:
+        out.append((1, "ا" + word[1:]))  # "للرقه": ل + الرقه
+    return out
+
+
+def _ar_kind(word: str, actx: _ArContext) -> str | None:
+    for _, f in _ar_forms(word, actx):
+        if f in actx.kind_before:
+            return actx.kind_before[f]
+    return None
+
+
+def _candidates_ar(doc: TextDoc, gaz: Gazetteer, actx: _ArContext) -> tuple[list[_Cand], dict[str, float]]:
+    text = doc.text
+    words = [(m.start(), m.end()) for m in _AR_WORD.finditer(text)]
+    cands: list[_Cand] = []
+    countries: dict[str, float] = defaultdict(float)
+    i = 0
+    while i < len(words):
+        w = text[words[i][0]:words[i][1]]
+        if w == "#" or _ar_kind(w, actx) is not None:
+            i += 1
+            continue
+        kind = None
+        cue = False
+        if i > 0 and text[words[i - 1][1]:words[i][0]].strip() in ("", ",", ":"):
+            prev = text[words[i - 1][0]:words[i - 1][1]]
+            kind = _ar_kind(prev, actx)
+            cue = kind is not None or prev == "#" or any(f in actx.cue_before for _, f in _ar_forms(prev, actx))
+        # the words that may form one name: no punctuation between them
+        n_max = 1
+        while (n_max < 4 and i + n_max < len(words)
+               and text[words[i + n_max - 1][1]:words[i + n_max][0]].isspace()
+               and text[words[i + n_max][0]] != "#"):
+            n_max += 1
+        found = 0
+        for n in range(n_max, 0, -1):
+            e = words[i + n - 1][1]
+            rest = text[words[i][1]:e]
+            for cut, first in _ar_forms(w, actx):
+                if cut and n == 1 and not cue and kind is None and first in actx.stopwords:
+                    continue
+                name = first + rest
+                key = _arabic_name_key(name)
+                if n == 1 and key not in actx.always and (
+                        first in actx.stopwords or len(key) < 3):
+                    continue
+                if not gaz.has_name(name):
+                    continue
+                matches = gaz.matches(name, loose=False)
+                if not matches:
+                    continue
+                if n == 1 and kind is None and key not in actx.always and not any(
+                        m.place.placetype in ("region", "country") or m.place.population >= 50_000
+                        for m in matches[:20]):
+                    if not cue:
+                        continue
+                s = words[i][0] + cut
+                country = [m for m in matches if m.place.placetype == "country"]
+                if country and kind is None:
+                    countries[country[0].place.country] += 2.0
+                    matches = country
+                cands.append(_Cand(s, e, text[s:e], matches, kind=kind, cue=cue or kind is not None,
+                                   multiword=n > 1))
+                found = n
+                break
+            if found:
+                break
+        i += found or 1
+    return cands, countries

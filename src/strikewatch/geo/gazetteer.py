@@ -101,6 +101,19 @@ def _arabic_key(name: str) -> str:
     return "".join(parts)
 
 
+_ARABIC_INDEX_DROP = re.compile(r"[^\u0621-\u064a0-9\s]+")
+
+
+def arabic_key(name: str) -> str:
+    """Index key of an Arabic name ("" for any other script): the normalised
+    spelling (extract.arabic's alef, yeh, teh marbuta and hamza-seat rules,
+    diacritics and tatweel dropped), the article "ال" taken off each word, the
+    words joined. "معرّة النعمان" and "معره النعمان" share ``معرهنعمان``."""
+    if name.isascii() or not _ARABIC_RE.search(name):
+        return ""
+    return _arabic_key(_ARABIC_INDEX_DROP.sub(" ", _ARABIC_DIACRITICS.sub("", name)))
+
+
 def name_key(name: str) -> str:
     """Exact-tier key: folded, apostrophes and separators removed, Arabic
     articles dropped ("Al-Bab", "al Bab" and "Bab" share ``bab``)."""
@@ -480,7 +493,7 @@ class Gazetteer:
             n += 1
             seen: set[str] = set()
             for name in names:
-                p = phonetic_key(name)
+                p = phonetic_key(name) or arabic_key(name)
                 if not p or p in seen:
                     continue
                 seen.add(p)
@@ -659,7 +672,7 @@ class Gazetteer:
         if key is None:
             if len(self._key_memo) > 200_000:
                 self._key_memo.clear()
-            key = self._key_memo[name] = phonetic_key(name)
+            key = self._key_memo[name] = phonetic_key(name) or arabic_key(name)
         return key
 
     def has_name(self, name: str) -> bool:

@@ -10,9 +10,13 @@ from __future__ import annotations
 
 import getpass
 import hashlib
+import hmac
 import json
+import math
 import os
+import secrets
 import sqlite3
+import unicodedata
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -35,6 +39,7 @@ AUDITED: dict[str, str] = {
     "feeds": "url",
     "extractions": "id",
     "links": "id",
+    "sightings": "id",
 }
 
 
@@ -532,6 +537,125 @@ class Store:
                 self._write("incidents", {"id": iid}, action="delete")
         return len(ids)
 
+    # -- sightings -----------------------------------------------------------
+    # Observers' reports of aircraft (ingest/sightings.py). Observer names are
+    # replaced by a keyed pseudonym before anything is written; the key is
+    # this database's own secret (migration 0004 explains what is and is not
+    # protected).
+
+    _SIGHTING_COLS = (
+        "id, time, day, lat, lon, place, aircraft, aircraft_kind, count, heading, origin, destination,"
+        " destination_admin1, altitude, operator_said, language, observer, text, raw_sha256, input_kind,"
+        " line, span_start, span_end, created_at"
+    )
+
+    def _observer_key(self) -> bytes:
+        """The pseudonymisation key, made (32 random bytes) on first use."""
+        row = self.conn.execute("SELECT value FROM local_secrets WHERE name = 'observer_hmac_key'").fetchone()
+        if row is None:
+            with self.transaction():
+                self.conn.execute(
+                    "INSERT OR IGNORE INTO local_secrets (name, value, created_at) VALUES (?, ?, ?)",
+                    ("observer_hmac_key", secrets.token_hex(32), utcnow()))
+            row = self.conn.execute("SELECT value FROM local_secrets WHERE name = 'observer_hmac_key'").fetchone()
+        return bytes.fromhex(row[0])
+
+    def pseudonymise(self, observer: str | None) -> str | None:
+        """"obs-" + 16 hex digits of HMAC-SHA256 under this database's key, over
+        the name folded (NFKC, case, spaces, a leading @): stable here,
+        different in every other database, not reversible without the key."""
+        if observer is None or not str(observer).strip():
+            return None
+        folded = " ".join(unicodedata.normalize("NFKC", str(observer)).casefold().split()).lstrip("@")
+        return "obs-" + hmac.new(self._observer_key(), folded.encode("utf-8"), hashlib.sha256).hexdigest()[:16]
+
+    def add_sighting(self, sighting: Any, *, raw_sha256: str, input_kind: str, ordinal: int) -> tuple[int, bool]:
+        """Store one parsed sighting (an ``ingest.sightings.Sighting``) of the
+        archived input ``raw_sha256``; (id, added). The observer is stored as
+        its pseudonym only (also set on ``sighting.observer_pseudonym``)."""
+        key = sha256_hex(canonical_json([raw_sha256, ordinal]).encode())
+        pseudonym = self.pseudonymise(getattr(sighting, "observer", None))
+        sighting.observer_pseudonym = pseudonym
+        with self.transaction():
+            if not self.has_blob(raw_sha256):
+                raise StrikewatchError(f"no archived input {raw_sha256}", code="not_found")
+            row = self.conn.execute("SELECT id FROM sightings WHERE sighting_key = ?", (key,)).fetchone()
+            if row:
+                return row[0], False
+            span = sighting.span or (None, None)
+            t = sighting.time
+            new_id = self._write("sightings", {
+                "sighting_key": key, "raw_sha256": raw_sha256, "input_kind": input_kind, "ordinal": ordinal,
+                "line": sighting.line, "span_start": span[0], "span_end": span[1],
+                "text": sighting.text if input_kind == "text" or sighting.span is None else None,
+                "time": t, "day": t[:10] if t and len(t) >= 10 and t[4] == "-" else None,
+                "lat": sighting.lat, "lon": sighting.lon, "place": sighting.place, "aircraft": sighting.aircraft,
+                "aircraft_kind": sighting.aircraft_kind, "count": sighting.count, "heading": sighting.heading,
+                "origin": sighting.origin, "destination": sighting.destination,
+                "destination_admin1": sighting.destination_admin1, "altitude": sighting.altitude,
+                "operator_said": sighting.operator_said, "language": sighting.language,
+                "observer": pseudonym, "created_at": utcnow(),
+            })
+        return new_id, True
+
+    def _sighting_rows(self, where: str = "", args: list[Any] | None = None, *, limit: int | None = None,
+                       newest_first: bool = False) -> list[dict[str, Any]]:
+        sql = f"SELECT {self._SIGHTING_COLS} FROM sightings" + (f" WHERE {where}" if where else "")
+        sql += " ORDER BY " + ("coalesce(time, '') DESC, id DESC" if newest_first else "coalesce(time, ''), id")
+        if limit is not None:
+            sql += f" LIMIT {int(limit)}"
+        cur = self.conn.execute(sql, args or [])
+        names = [c[0] for c in cur.description]
+        return [dict(zip(names, r)) for r in cur]
+
+    def list_sightings(self, *, limit: int = 50, day_from: str | None = None,
+                       day_to: str | None = None) -> list[dict[str, Any]]:
+        """Sightings, newest first, observers as pseudonyms."""
+        where, args = [], []
+        if day_from:
+            where.append("day >= ?")
+            args.append(day_from)
+        if day_to:
+            where.append("day <= ?")
+            args.append(day_to)
+        return self._sighting_rows(" AND ".join(where), args, limit=limit, newest_first=True)
+
+    def sightings_between(
+        self, start: str, end: str, *, bbox: tuple[float, float, float, float] | None = None,
+        near: tuple[float, float] | None = None, radius_km: float = 50.0, include_unplaced: bool = False,
+    ) -> list[dict[str, Any]]:
+        """Sightings from ``start`` to ``end`` (ISO dates or datetimes, inclusive),
+        oldest first. Datetimes are compared as instants when both sides carry
+        a UTC offset, else as written; a sighting with only a day matches a
+        window that touches that day. ``bbox`` (min_lat, min_lon, max_lat,
+        max_lon) or ``near`` (lat, lon) within ``radius_km`` keep sightings
+        whose position is known and inside; ``include_unplaced`` also keeps
+        those without a position (a base and a heading, a destination)."""
+        from datetime import datetime
+
+        rows = self._sighting_rows("day BETWEEN ? AND ?", [start[:10], end[:10]])
+        lo, hi = _instant(start, end_of_day=False), _instant(end, end_of_day=True)
+        out = []
+        for r in rows:
+            t = r["time"] or ""
+            if "T" in t and lo is not None and hi is not None:
+                when = datetime.fromisoformat(t)
+                a, b = lo, hi
+                if (when.tzinfo is None) != (a.tzinfo is None):  # one side naive: compare as written
+                    when, a, b = when.replace(tzinfo=None), a.replace(tzinfo=None), b.replace(tzinfo=None)
+                if not a <= when <= b:
+                    continue
+            if r["lat"] is None or r["lon"] is None:
+                if include_unplaced or (bbox is None and near is None):
+                    out.append(r)
+                continue
+            if bbox is not None and not (bbox[0] <= r["lat"] <= bbox[2] and bbox[1] <= r["lon"] <= bbox[3]):
+                continue
+            if near is not None and _km(near[0], near[1], r["lat"], r["lon"]) > radius_km:
+                continue
+            out.append(r)
+        return out
+
     # -- quarantine ---------------------------------------------------------
 
     def quarantine(
@@ -582,6 +706,7 @@ class Store:
             "reports": one("SELECT count(*) FROM reports"),
             "incidents": one("SELECT count(*) FROM incidents"),
             "quarantined": one("SELECT count(*) FROM quarantine"),
+            "sightings": one("SELECT count(*) FROM sightings"),
             "archived_bytes": one("SELECT coalesce(sum(size), 0) FROM blobs"),
             "audit_entries": one("SELECT count(*) FROM audit_log"),
             "languages": langs,
@@ -657,3 +782,22 @@ def fts_query(text: str) -> str:
     if not words:
         raise StrikewatchError("empty search", code="usage")
     return " ".join(f'"{w}"*' for w in words)
+
+
+def _instant(value: str, *, end_of_day: bool) -> Any:
+    """An ISO date or datetime as a datetime (a date: its first or last minute)."""
+    from datetime import datetime
+
+    try:
+        if "T" in value or " " in value.strip():
+            return datetime.fromisoformat(value)
+        return datetime.fromisoformat(value[:10] + ("T23:59:59" if end_of_day else "T00:00:00"))
+    except ValueError:
+        return None
+
+
+def _km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * 6371.0 * math.asin(math.sqrt(min(1.0, a)))

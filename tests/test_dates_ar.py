@@ -1,0 +1,48 @@
+"""Arabic dates: invented sentences, normalised as the pipeline does."""
+
+from strikewatch.extract import arabic, dates
+from strikewatch.extract.textutil import TextDoc
+
+
+def _date(text: str, published: str | None = None):
+    doc = TextDoc(text=arabic.normalise(text)[0], published=published, language="ar")
+    return dates.incident_date(doc, dates.find_dates(doc))
+
+
+def test_levantine_month_with_weekday_and_year():
+    d = _date("قصفت طائرات حربية البلدة يوم الأربعاء ١٤ شباط ٢٠١٨ وسقط ضحايا")
+    assert (d.start, d.precision) == ("2018-02-14", "day")
+
+
+def test_egyptian_month_with_levantine_alias():
+    assert _date("غارة على السوق في 3 مايو/أيار 2017").start == "2017-05-03"
+
+
+def test_relative_dawn_today_and_evening_yesterday():
+    assert _date("استهدف قصف مدفعي الحي فجر اليوم الأحد", "2019-04-07").start == "2019-04-07"
+    assert _date("سقطت قذائف على المدينة مساء أمس", "2019-04-07").start == "2019-04-06"
+
+
+def test_publication_line_anchors_relative_dates():
+    d = _date("نشر في 9 آذار 2020\nقتل مدنيان بغارة على القرية ليلة أمس")
+    assert d.start == "2020-03-08"
+
+
+def test_numeric_day_first():
+    assert _date("قصف الطيران المروحي القرية بتاريخ 4/11/2016").start == "2016-11-04"
+
+
+def test_hijri_tabular():
+    # 1 Ramadan 1444 AH was 23 March 2023; the tabular calendar may differ by a day.
+    d = _date("قصفت المدفعية البلدة في 1 رمضان 1444 هـ")
+    assert d.start in ("2023-03-22", "2023-03-23", "2023-03-24")
+
+
+def test_ago_and_last_weekday():
+    assert _date("قبل ثلاثة أيام قصفت طائرة مسيرة سيارة", "2021-06-10").start == "2021-06-07"
+    assert _date("قصف الطيران المدينة يوم الخميس الماضي", "2021-06-12").start == "2021-06-10"
+
+
+def test_since_is_background():
+    d = _date("قتل منذ مطلع العام 2022 عشرات المدنيين، وقصفت الطائرات القرية في 5 تموز 2022")
+    assert d.start == "2022-07-05"
