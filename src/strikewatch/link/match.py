@@ -179,16 +179,15 @@ def compare(a: Candidate, b: Candidate, s: LinkSettings = LinkSettings()) -> Pai
 class BlockIndex:
     """Clusters by day and map cell, so a report meets only its near neighbours.
 
-    A cell is half a degree (about 55 km, more than ``max_km``), so the 3 x 3
-    cells around a report over ``max_days`` either side hold every cluster it
-    could match. Reports without coordinates, or located only to a region,
+    A cell is ``max_km`` wide in latitude (wider in longitude away from the
+    equator), so the 3 x 3 cells around a report over ``max_days`` either
+    side hold every cluster it could match. Reports without coordinates, or located only to a region,
     are indexed by their region instead (and meet the clusters of that region).
     """
 
-    CELL = 0.5
-
     def __init__(self, settings: LinkSettings) -> None:
         self.s = settings
+        self.CELL = settings.max_km / 111.0
         self.members: dict[Any, list[Candidate]] = {}
         self._cells: dict[tuple[Any, Any], set[Any]] = {}
 
@@ -225,7 +224,9 @@ def best_cluster(c: Candidate, clusters: Iterable[tuple[Any, list[Candidate]]],
     """The cluster ``c`` should join (its best-scoring member at or over the threshold)."""
     best: tuple[Any, PairScore] | None = None
     for cid, members in clusters:
-        for m in members:
+        # the first reports and the latest stand for the cluster: comparing
+        # all of a large cluster's near-copies adds time, not information
+        for m in (members if len(members) <= 4 else [*members[:3], members[-1]]):
             if blocked(c, m, s):
                 continue
             score = compare(c, m, s)
