@@ -347,6 +347,8 @@ def _group(rules: _Rules, grp: str | None, mods: str, of: str = "", grp2: str | 
 
 def find_figures(doc: TextDoc, sources: list[SourceMention]) -> list[FigureMention]:
     """Every casualty figure in the document, in text order, with group, source and span."""
+    if doc.language == "ar":
+        return _find_figures_ar(doc, sources)
     rules = _rules()
     folded = doc.folded
     numbers = find_numbers(doc)
@@ -391,7 +393,7 @@ def find_figures(doc: TextDoc, sources: list[SourceMention]) -> list[FigureMenti
     figures.sort(key=lambda f: (f.start, f.end))
     _mark_contained(figures)
     _mark_roles(doc, rules, figures)
-    _mark_other_events(doc, rules, figures)
+    _mark_other_events(doc, rules.cues, figures)
     for f in figures:
         if (f.low or 0) >= rules.max_count or (f.high or 0) >= rules.max_count:
             f.other_event = True
@@ -708,12 +710,12 @@ def _named(doc: TextDoc, rules: _Rules, figures: list[FigureMention]) -> list[Fi
     return out
 
 
-def _mark_other_events(doc: TextDoc, rules: _Rules, figures: list[FigureMention]) -> None:
+def _mark_other_events(doc: TextDoc, cue_re: re.Pattern[str], figures: list[FigureMention]) -> None:
     """Flag figures whose sentence and clause carry a cumulative or other-event cue."""
     if not figures:
         return
     folded = doc.folded
-    cues = [(m.start(), m.end()) for m in rules.cues.finditer(folded)]
+    cues = [(m.start(), m.end()) for m in cue_re.finditer(folded)]
     if not cues:
         return
     starts = [c[0] for c in cues]
@@ -929,3 +931,378 @@ def figure_to_model(f: FigureMention) -> Figure:
         extra["list_id"] = f.list_id
     return Figure(measure=f.measure, group=f.group, low=f.low, high=f.high, qualifier=f.qualifier,
                   source=f.source, text=f.text, span=(f.start, f.end), extra=extra)
+
+
+# --------------------------------------------------------------------------
+# Arabic
+#
+# Arabic reports mostly name the harm first, as a noun ("مقتل 5 مدنيين",
+# "استشهاد طفلين", "إصابة ثلاثة أشخاص بجروح", "ارتفاع حصيلة الشهداء إلى 12");
+# casualty nouns also count on their own ("5 شهداء", "عشرات الجرحى"). Without a
+# number a singular noun counts one ("مقتل طفل"), a dual two ("طفلين", "شهيدين")
+# and a plural "two or more" (vague, low 2) as in English; a plural after the
+# article ("المدنيين") is a re-mention, no count. Lists go on with "و"
+# ("مقتل امرأة وطفلين", additive) and subsets follow "بينهم"/"منهم" ("مقتل 5
+# مدنيين بينهم طفلان", parts). All vocabulary is in
+# ``data/lexicons/ar/casualties.toml``, normalised like the text when loaded.
+
+_AR_PREFIX = r"(?:وب|ول|فب|لل|و|ب|ل|ف)?"
+
+
+@dataclass(frozen=True, slots=True)
+class _ArRules:
+    """Compiled Arabic casualty patterns (built once from the Arabic lexicon)."""
+
+    nouns: dict[str, tuple[str | None, str | None, str]]  # noun -> (group, measure, kind)
+    noun: re.Pattern[str]
+    noun_scan: re.Pattern[str]
+    mods: re.Pattern[str]
+    before: re.Pattern[str]
+    before_np: re.Pattern[str]
+    measure_before: dict[str, str]
+    after: re.Pattern[str]
+    measure_after: dict[str, str]
+    mixed: re.Pattern[str]
+    mixed_map: dict[str, str]
+    mixed_tail: re.Pattern[str]
+    list_next: re.Pattern[str]
+    subset_next: re.Pattern[str]
+    post_q: re.Pattern[str]
+    post_qualifiers: dict[str, str]
+    np_after: re.Pattern[str]
+    zero: re.Pattern[str]
+    zero_map: dict[str, list[str]]
+    cues: re.Pattern[str]
+    civ_totals: frozenset[str]
+    max_count: int
+    named: re.Pattern[str]
+    named_stop: frozenset[str]
+    dual: re.Pattern[str]
+    pronoun: re.Pattern[str]
+    pronoun_map: dict[str, str]
+    one_of: re.Pattern[str]
+
+
+@lru_cache(maxsize=1)
+def _rules_ar() -> _ArRules:
+    from .numbers import _ar, _ar_alt, lexicon_ar
+
+    lex = lexicon_ar()
+    raw = lex.raw
+    nouns: dict[str, tuple[str | None, str | None, str]] = {}
+    for kind in ("plural", "singular", "dual"):
+        for k, v in raw["groups"][kind].items():
+            nouns.setdefault(_ar(k), (v, None, kind))
+    for kind in ("plural", "singular", "dual"):
+        for k, v in raw["measure_nouns"][kind].items():
+            nouns.setdefault(_ar(k), (None, v, kind))
+    mixed_map = {_ar(k): v for k, v in raw["measure_nouns"]["mixed"].items()}
+    measure_before = {_ar(k): v for k, v in raw["measure_before"].items()}
+    measure_after = {_ar(k): v for k, v in raw["measure_after"].items()}
+    between = _ar_alt(_ar(w) for w in raw["between"]["words"])
+    mods = _ar_alt(_ar(w) for w in raw["persons"]["modifiers"])
+    noun_alt = _ar_alt(nouns)
+    zero_map = {_ar(k): list(v) for k, v in raw["zero"].items()}
+    post_qualifiers = dict(lex.post_qualifiers)
+    return _ArRules(
+        nouns=nouns,
+        noun=re.compile(rf"(?P<al>ال)?(?P<noun>{noun_alt})(?!\w)"),
+        # a noun at a word start, or after the conjunction "و"
+        noun_scan=re.compile(rf"(?<![\u0600-\u06ff])و?(?P<np>(?:ال)?(?:{noun_alt})(?!\w))"),
+        mods=re.compile(rf"(?:\s+(?:ال)?(?:{mods})(?!\w))*"),
+        before=re.compile(
+            rf"(?<![\u0600-\u06ff]){_AR_PREFIX}(?P<m>{_ar_alt(measure_before)})(?:\s+(?:{between}))?"
+            r"(?:\s+(?:نحو|حوالي))?\s*$"),
+        before_np=re.compile(
+            rf"(?<![\u0600-\u06ff]){_AR_PREFIX}(?P<m>{_ar_alt(measure_before)})\s+"
+            rf"(?=(?:ال)?(?:{noun_alt})(?!\w)|(?:{_ar_alt(_ar(w) for w in raw['one_of']['words'])})\s)"),
+        measure_before=measure_before,
+        after=re.compile(
+            rf"\s*(?:,\s*)?(?:(?:قد|جميعهم|كلهم|جميعا|وقد)\s+)?(?P<m>{_ar_alt(measure_after)})(?!\w)"),
+        measure_after=measure_after,
+        mixed=re.compile(rf"\s+(?:ما\s+)?(?P<mx>{_ar_alt(mixed_map)})(?!\w)"),
+        mixed_tail=re.compile(
+            rf"\s+(?:{_ar_alt(_ar(w) for w in raw['measure_nouns']['mixed_tail']['words'])})(?!\w)"),
+        mixed_map=mixed_map,
+        list_next=re.compile(
+            rf"\s*(?:,\s*)?(?:و\s*|(?:{_ar_alt(_ar(w) for w in raw['list']['joiners'])})\s+)(?=\S)"),
+        subset_next=re.compile(
+            rf"\s*(?:,\s*)?(?:{_ar_alt(_ar(w) for w in raw['subset']['words'])})(?:\s+(?:نحو|حوالي))?\s+"),
+        post_q=re.compile(rf"\s+(?P<pq>{_ar_alt(post_qualifiers)})(?!\w)"),
+        post_qualifiers=post_qualifiers,
+        np_after=re.compile(r"\s+(?:من\s+)?"),
+        zero=re.compile(rf"(?<![\u0600-\u06ff]){_AR_PREFIX}(?:{_ar_alt(zero_map)})(?!\w)"),
+        zero_map=zero_map,
+        cues=re.compile(rf"(?<![\u0600-\u06ff]){_AR_PREFIX}(?:{_ar_alt(_ar(c) for c in raw['other_event']['cues'])})"),
+        civ_totals=frozenset(_ar(w) for w in raw["persons"]["civilian_totals"]),
+        max_count=int(raw["other_event"]["max_count"]),
+        # after a measure: a quoted name, or an unknown word (checked against the stop list)
+        named=re.compile(
+            rf"(?<![\u0600-\u06ff]){_AR_PREFIX}(?P<m>{_ar_alt(measure_before)})\s+"
+            r"(?:(?P<q>\"[^\"\n]{2,40}\")|(?P<w>[\u0621-\u064a]{3,})(?=\s+[\u0621-\u064a]{2,}))"),
+        named_stop=frozenset(_ar(w) for w in raw["named"]["stop"]),
+        pronoun=re.compile(
+            rf"(?<![\u0600-\u06ff])(?P<after>متاثر\w*\s+)?{_AR_PREFIX}(?P<m>{_ar_alt(_ar(k) for k in raw['measure_pronoun'])})(?!\w)"),
+        pronoun_map={_ar(k): v for k, v in raw["measure_pronoun"].items()},
+        one_of=re.compile(rf"(?:{_ar_alt(_ar(w) for w in raw['one_of']['words'])})\s+(?!عشر)(?=\S)"),
+        dual=re.compile(
+            rf"(?<![\u0600-\u06ff])(?:و|ال|وال)?(?P<noun>{_ar_alt(k for k, v in nouns.items() if v[2] == 'dual' and v[1])})(?!\w)"),
+    )
+
+
+@dataclass(slots=True)
+class _ArNP:
+    """A counted noun phrase: "5 مدنيين", "طفلين", "امرأة", "عشرات الجرحى"."""
+
+    start: int
+    end: int
+    low: int | None
+    high: int | None
+    qualifier: str
+    group: str
+    measure: str | None
+    noun: str | None
+    numbered: bool
+
+
+def _ar_np(t: str, pos: int, rules: _ArRules, nums: dict[int, NumberMention], numberless: bool = True
+           ) -> _ArNP | None:
+    """The counted noun phrase at ``pos`` (white space skipped), or None."""
+    while pos < len(t) and t[pos] == " ":
+        pos += 1
+    n = nums.get(pos)
+    if n is not None:
+        end, group, measure, noun = n.end, "all", None, None
+        a = rules.np_after.match(t, n.end)
+        m = rules.noun.match(t, a.end()) if a else None
+        if m:
+            group_, measure, _ = rules.nouns[m.group("noun")]
+            group, noun, end = group_ or "all", m.group("noun"), m.end()
+            end = rules.mods.match(t, end).end()
+        low, high, qual = n.low, n.high, n.qualifier
+        q = rules.post_q.match(t, end)
+        if q:
+            qual, high, end = rules.post_qualifiers[q.group("pq")], None, q.end()
+        np = _ArNP(n.start, end, low, high, qual, group, measure, noun, True)
+    else:
+        if not numberless:
+            return None
+        one = rules.one_of.match(t, pos)
+        if one:  # "أحد العناصر", "إحدى النساء": one of them
+            m = rules.noun.match(t, one.end())
+            w = re.match(r"[\u0621-\u064a]+", t[one.end():])
+            if w is None:
+                return None
+            group = (rules.nouns[m.group("noun")][0] or "all") if m else "all"
+            return _ArNP(pos, m.end() if m else one.end() + w.end(), 1, 1, "exact", group, None,
+                         m.group("noun") if m else None, False)
+        m = rules.noun.match(t, pos)
+        if not m:
+            return None
+        group_, measure, kind = rules.nouns[m.group("noun")]
+        if kind == "plural" and m.group("al"):
+            return None  # "المدنيين": a re-mention
+        end = rules.mods.match(t, m.end()).end()
+        after = end + 1 if t[end:end + 1] == " " else end
+        n2 = nums.get(after)
+        if n2 is not None and n2.low is not None and n2.low < 20:  # "مدنيين اثنين", "طفل واحد"
+            low, high, qual, end = n2.low, n2.high, n2.qualifier, n2.end
+        elif kind == "singular":
+            low, high, qual = 1, 1, "exact"
+        elif kind == "dual":
+            low, high, qual = 2, 2, "exact"
+        else:
+            low, high, qual = 2, None, "vague"
+        np = _ArNP(pos, end, low, high, qual, group_ or "all", measure, m.group("noun"), False)
+    # modifiers naming a group ("5 شهداء مدنيين")
+    if np.group == "all" and np.measure is not None and m is not None:
+        for w in t[m.end():np.end].split():
+            group = rules.nouns.get(w.removeprefix("ال"), (None,))[0]
+            if group not in (None, "all"):
+                np.group = group or "all"
+                break
+    return np
+
+
+def _ar_measure(rules: _ArRules, t: str, np: _ArNP, label: str | None) -> str | None:
+    """The measure of a noun phrase: a mixed tail, its own noun, else the measure given."""
+    mx = rules.mixed.match(t, np.end)
+    if mx:
+        np.end = mx.end()
+        return rules.mixed_map[mx.group("mx")]
+    if np.measure == "killed":
+        tail = rules.mixed_tail.match(t, np.end)
+        if tail:  # "7 شهداء وجرحى": killed and injured together
+            np.end = tail.end()
+            return "injured~"
+    if label == "noun":  # "خلفت 5 قتلى": the noun says which
+        return np.measure
+    if label is None or label.endswith("?"):
+        return np.measure or (label[:-1] if label else None)
+    if np.measure is not None and label in ("killed", "injured") and np.measure != label:
+        return np.measure  # "سقوط جرحى"
+    return label
+
+
+def _ar_figure(doc: TextDoc, rules: _ArRules, np: _ArNP, label: str, start: int, part: bool = False,
+               list_id: int | None = None) -> FigureMention:
+    measure, qual, low, high = _measure(label, np.qualifier, np.low, np.high)
+    # civilians named by role ("صحفي", "متطوع") are a part of the civilian toll
+    is_role = (np.group == "civilians" and np.noun is not None and rules.nouns[np.noun][1] is None
+               and np.noun not in rules.civ_totals)
+    return FigureMention(start=start, end=np.end, text=doc.text[start:np.end], measure=measure,
+                         group=np.group, low=low, high=high, qualifier=qual, part=part or is_role,
+                         list_id=list_id)
+
+
+def _find_figures_ar(doc: TextDoc, sources: list[SourceMention]) -> list[FigureMention]:
+    """Every casualty figure in a normalised Arabic document (see the section comment)."""
+    rules = _rules_ar()
+    t = doc.folded
+    numbers = find_numbers(doc)
+    nums = {n.start: n for n in numbers}
+    figures: list[FigureMention] = []
+    used: set[int] = set()  # starts of noun phrases already read
+    # named victims: "مقتل "فلان"", "وفاة فلان الفلاني" (a count of one)
+    named: list[tuple[int, int, str]] = []
+    for m in rules.named.finditer(t):
+        label = rules.measure_before[m.group("m")]
+        if label not in ("killed", "injured"):
+            continue
+        w = m.group("w")
+        if w is not None and (w in rules.named_stop or w in rules.nouns or w in rules.measure_before
+                              or w in rules.measure_after or w.startswith("ال")
+                              or nums.get(m.start("w")) is not None):
+            continue
+        end = m.end("q") if m.group("q") else m.end("w")
+        named.append((m.start("m"), end, label))
+    # explicit zeros
+    for z in rules.zero.finditer(t):
+        key = re.sub(r"^(?:وب|ول|فب|لل|و|ب|ل|ف)(?=" + "|".join(map(re.escape, rules.zero_map)) + ")", "",
+                     t[z.start():z.end()])
+        for measure in rules.zero_map.get(key, []):
+            figures.append(FigureMention(start=z.start(), end=z.end(), text=doc.text[z.start():z.end()],
+                                         measure=measure, group="all", low=0, high=0, qualifier="exact"))
+
+    def add_list(fig: FigureMention, label: str) -> None:
+        """Parts after a figure: "… بينهم طفلان" (subsets), "… وطفلين" (additive)."""
+        pos = fig.end
+        head = fig
+        in_subset = False
+        for _ in range(8):
+            s = rules.subset_next.match(t, pos)
+            sub = s is not None or in_subset  # "بينهم 4 أطفال وامرأة": both parts
+            in_subset = sub
+            if s is None:
+                s = rules.list_next.match(t, pos)
+            if s is None:
+                return
+            np = _ar_np(t, s.end(), rules, nums)
+            if np is None or np.noun is None or (not sub and np.measure is not None and np.measure != head.measure
+                              and not label.endswith("~")):
+                return
+            if np.group == "all" and not np.numbered and np.noun and np.measure is not None:
+                return  # "… وجرحى": a measure of its own
+            used.add(np.start)
+            if sub:
+                f = _ar_figure(doc, rules, np, head.measure if head.qualifier != "up_to" else label,
+                               np.start, part=True)
+                f.measure = head.measure
+            else:
+                if head.list_id is None:
+                    head.list_id = head.start
+                f = _ar_figure(doc, rules, np, label, np.start, list_id=head.list_id)
+            figures.append(f)
+            pos = f.end
+
+    # counts and counted nouns after a measure: "مقتل 5 مدنيين", "استشهاد طفلين"
+    for b in rules.before_np.finditer(t):
+        np = _ar_np(t, b.end(), rules, nums)
+        if np is None or np.start in used:
+            continue
+        label = _ar_measure(rules, t, np, rules.measure_before[b.group("m")])
+        if label is None:
+            continue
+        used.add(np.start)
+        f = _ar_figure(doc, rules, np, label, b.start("m"))
+        figures.append(f)
+        add_list(f, label)
+    for n in numbers:
+        if n.start in used:
+            continue
+        np = _ar_np(t, n.start, rules, nums)
+        if np is None:
+            continue
+        p = rules.before.search(t, max(0, n.start - 60), n.start)
+        label: str | None = rules.measure_before[p.group("m")] if p else None
+        start = p.start("m") if p else n.start
+        if label is None:
+            a = rules.after.match(t, np.end)
+            if a:
+                label = rules.measure_after[a.group("m")]
+                np.end = a.end()
+        label = _ar_measure(rules, t, np, label)
+        if label is None:
+            continue
+        used.add(n.start)
+        f = _ar_figure(doc, rules, np, label, start)
+        figures.append(f)
+        add_list(f, label)
+    covered = sorted((f.start, f.end) for f in figures)
+    for start, end, label in named:
+        if any(s <= start < e or start <= s < end for s, e in covered):
+            continue
+        np = _ArNP(start, end, 1, 1, "exact", "all", None, None, False)
+        f = _ar_figure(doc, rules, np, label, start)
+        figures.append(f)
+        add_list(f, label)
+    # the victim as a pronoun: "أدى إلى مقتله" (one), "استشهادهم" (two or more)
+    covered = sorted((f.start, f.end) for f in figures)
+    for m in rules.pronoun.finditer(t):
+        if m.group("after") or any(s <= m.start("m") < e for s, e in covered):
+            continue
+        label, count = rules.pronoun_map[m.group("m")].split(":")
+        low, high, qual = (1, 1, "exact") if count == "1" else (2, None, "vague")
+        np = _ArNP(m.start("m"), m.end("m"), low, high, qual, "all", None, None, False)
+        f = _ar_figure(doc, rules, np, label, np.start)
+        figures.append(f)
+        add_list(f, label)
+    # duals of casualty nouns on their own: "شهيدان", "جريحين"
+    covered = sorted((f.start, f.end) for f in figures)
+    for m in rules.dual.finditer(t):
+        if any(s <= m.start("noun") < e for s, e in covered):
+            continue
+        np = _ArNP(m.start("noun"), m.end(), 2, 2, "exact", "all", None, m.group("noun"), False)
+        label = _ar_measure(rules, t, np, rules.nouns[m.group("noun")][1])
+        if label is not None:
+            used.add(np.start)
+            figures.append(_ar_figure(doc, rules, np, label, np.start))
+    # counted nouns before a verb ("امرأة قتلت")
+    covered = sorted((f.start, f.end) for f in figures)
+    for sm in rules.noun_scan.finditer(t):
+        m = rules.noun.match(t, sm.start("np"))
+        if m is None or m.start() in used or any(s <= m.start() < e for s, e in covered):
+            continue
+        np = _ar_np(t, m.start(), rules, nums)
+        if np is None:
+            continue
+        a = rules.after.match(t, np.end)
+        label = None
+        if a:
+            label = rules.measure_after[a.group("m")]
+            np.end = a.end()
+        label = _ar_measure(rules, t, np, label) if label or rules.mixed.match(t, np.end) else None
+        if label is None:
+            continue
+        used.add(np.start)
+        f = _ar_figure(doc, rules, np, label, np.start)
+        figures.append(f)
+        add_list(f, label)
+    figures.sort(key=lambda f: (f.start, f.end))
+    _mark_contained(figures)
+    _mark_other_events(doc, rules.cues, figures)
+    for f in figures:
+        if (f.low or 0) >= rules.max_count or (f.high or 0) >= rules.max_count:
+            f.other_event = True
+    _assign_sources(doc, figures, sources)
+    return figures

@@ -29,7 +29,7 @@ from typing import Any
 from .mentions import NumberMention
 from .textutil import TextDoc, fold
 
-__all__ = ["Lexicon", "find_numbers", "lexicon", "parse_number_words"]
+__all__ = ["ArabicLexicon", "Lexicon", "find_numbers", "lexicon", "lexicon_ar", "parse_number_ar", "parse_number_words"]
 
 _MONTHS = (
     "january|february|march|april|may|june|july|august|september|october|november|december|"
@@ -203,6 +203,8 @@ _AGE_PAREN = re.compile(r"^\s*(?:or\s+\d+\s*)?(?:years?(?:\s+old)?\s*)?\)")
 
 def find_numbers(doc: TextDoc) -> list[NumberMention]:
     """Every count in the document, in text order, with its qualifier and span."""
+    if doc.language == "ar":
+        return _find_numbers_ar(doc)
     lex = lexicon()
     folded = doc.folded
     out: list[NumberMention] = []
@@ -281,3 +283,202 @@ def _mention(m: re.Match[str], doc: TextDoc, lex: Lexicon) -> NumberMention | No
         low = None
     return NumberMention(start=start, end=end, text=doc.text[start:end], low=low, high=high,
                          qualifier=qualifier)
+
+
+# --------------------------------------------------------------------------
+# Arabic
+#
+# Arabic text reaches the extractors normalised (:func:`.arabic.normalise`):
+# digits are ASCII, alef forms one alef, teh marbuta heh, alef maqsura yeh, no
+# diacritics or tatweel. The lexicon (``data/lexicons/ar/casualties.toml``) is
+# written in ordinary spelling and normalised the same way when it is loaded.
+# Number words come in their gender and case forms ("ثلاثة"/"ثلاث",
+# "عشرون"/"عشرين"); teens are a unit and "عشر"/"عشرة" ("خمسة عشر"), compounds
+# join with "و" ("خمسة وعشرون"), hundreds and thousands multiply ("ثلاث مئة",
+# "خمسة آلاف"). A number may carry the conjunction "و" ("وثلاثة", "و5").
+
+
+def _ar(s: str) -> str:
+    from .arabic import normalise
+
+    # TextDoc.folded also folds hamza seats (NFD: "ئ" -> "ي", "ؤ" -> "و"); match it
+    return re.sub(r"\s+", " ", fold(normalise(s)[0]).strip())
+
+
+def _ar_alt(words: Any) -> str:
+    """An alternation of Arabic phrases as a trie, so a scan tries each letter once.
+
+    Longer phrases are preferred where one is the start of another (as with a
+    longest-first alternation); a space matches any blank run.
+    """
+    trie: dict[str, Any] = {}
+    for w in {w for w in words if w}:
+        node = trie
+        for ch in w:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+    return _trie_re(trie)
+
+
+def _trie_re(node: dict[str, Any]) -> str:
+    ends = "" in node
+    branches = [(r"\s+" if ch == " " else re.escape(ch)) + _trie_re(sub)
+                for ch, sub in sorted(node.items()) if ch != ""]
+    if not branches:
+        return ""
+    body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+    if ends:
+        return f"(?:{body})?" if len(branches) == 1 or not body.startswith("(?:") else body + "?"
+    return body
+
+
+@dataclass(frozen=True, slots=True)
+class ArabicLexicon:
+    """The Arabic casualty lexicon, normalised, loaded once and shared read-only."""
+
+    raw: dict[str, Any]
+    words: dict[str, tuple[str, int]]  # normalised word -> (kind, value)
+    qualifiers: dict[str, str]
+    post_qualifiers: dict[str, str]
+    vague: dict[str, int]
+    number_re: re.Pattern[str]
+
+
+def _ar_table(table: dict[str, Any]) -> dict[str, Any]:
+    return {_ar(k): v for k, v in table.items()}
+
+
+@lru_cache(maxsize=1)
+def lexicon_ar() -> ArabicLexicon:
+    """Read ``lexicons/ar/casualties.toml`` and compile the Arabic number scanner (once)."""
+    path = resources.files("strikewatch.data").joinpath("lexicons/ar/casualties.toml")
+    raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    nw = raw["number_words"]
+    words: dict[str, tuple[str, int]] = {}
+    for kind in ("units", "tens", "hundreds"):
+        for k, v in _ar_table(nw[kind]).items():
+            words[k] = (kind, int(v))
+    for k, v in _ar_table(nw["multipliers"]).items():
+        if k not in words:
+            words[k] = ("multipliers", int(v))
+    teens = _ar_table(nw["teens"])
+    qualifiers = _ar_table(raw["qualifiers"])
+    post_qualifiers = _ar_table(raw["post_qualifiers"])
+    vague = _ar_table(raw["vague"])
+    # the first words of the teens ("أحد عشر", "اثنا عشر") count only before "عشر"
+    teen_heads = {t.split(" ")[0] for t in teens}
+    unit_alt = _ar_alt([w for w, (k, _) in words.items() if k == "units"])
+    for head in teen_heads:
+        words.setdefault(head, ("teen_head", int(teens[next(t for t in teens if t.startswith(head + " "))]) - 10))
+    teen = rf"(?:{_ar_alt(teen_heads)}|{unit_alt})\s+عشر[ه]?(?!\w)"
+    word = rf"(?:{teen}|(?:{_ar_alt(w for w, (k, _) in words.items() if k != 'teen_head')})(?!\w))"
+    seq = rf"{word}(?:\s+(?:و\s?)?{word})*"
+    digits = r"\d{1,3}(?:,\d{3})+(?!\d)|\d+"
+    num = rf"(?:{digits}|{seq})"
+    pattern = (
+        rf"(?<![\w.,/:+\-])(?:و(?=[^\W\d]))?(?:(?P<q>{_ar_alt(qualifiers)})\s+)?(?P<pre>[وب](?=[\d\w]))?"
+        rf"(?:(?P<v>(?:{_ar_alt(vague)}))(?!\w)"
+        rf"|(?P<n1>{num})(?:(?:\s*-\s*|\s+(?:الي|او|و)\s*)(?P<n2>{digits}))?)"
+        rf"(?:\s+(?P<pq>{_ar_alt(post_qualifiers)})(?!\w))?"
+    )
+    return ArabicLexicon(raw=raw, words=words, qualifiers=qualifiers, post_qualifiers=post_qualifiers,
+                         vague=vague, number_re=re.compile(pattern))
+
+
+def parse_number_ar(text: str) -> int | None:
+    """The value of a normalised Arabic number in digits or words, else None.
+
+    "12" 12, "1,200" 1200, "ثلاثه" 3, "خمسه عشر" 15, "خمسه وعشرون" 25,
+    "ثلاث ميه" 300, "ميه وعشرون" 120, "خمسه الاف" 5000.
+    """
+    text = text.strip()
+    if re.fullmatch(r"\d{1,3}(?:,\d{3})+|\d+", text):
+        return int(text.replace(",", ""))
+    words = lexicon_ar().words
+    total, current = 0, 0
+    tokens = text.split()
+    for i, tok in enumerate(tokens):
+        entry = words.get(tok)
+        if entry is None and tok.startswith("و"):
+            entry = words.get(tok[1:])
+        if entry is None:
+            return None
+        kind, val = entry
+        if kind == "units" and val == 10 and i > 0 and tokens[i - 1] in words \
+                and words[tokens[i - 1]][0] in ("units", "teen_head") and not tok.startswith("و") \
+                and 0 < words[tokens[i - 1]][1] < 10:
+            current += 10  # "خمسه عشر": the unit is already counted
+        elif kind == "multipliers" or (kind == "hundreds" and val in (100, 1000) and 0 < current < 10):
+            if val >= 1000:
+                total += (current or 1) * val
+                current = 0
+            else:
+                current = (current or 1) * val
+        elif kind == "hundreds" and val >= 1000:
+            total += val
+        else:
+            current += val
+    return total + current
+
+
+_AR_BAD_BEFORE = re.compile(
+    r"(?:\b(?:الساعه|ساعه|عام|العام|سنه|لعام|رقم|الرقم|عمر|بعمر|العمر|عمره|عمرها|طريق|الطريق|"
+    r"اللواء|الفرقه|الفوج|الكتيبه|المرحله|الماده|القرار|الطابق|تشرين|كانون)\s*|[\w]-|\d\s+)$"
+)
+_AR_MONTHS = (
+    "كانون|شباط|اذار|نيسان|ايار|حزيران|تموز|اب|ايلول|تشرين|يناير|فبراير|مارس|ابريل|مايو|"
+    "يونيو|يونيه|يوليو|يوليه|اغسطس|سبتمبر|اكتوبر|نوفمبر|ديسمبر"
+)
+_AR_BAD_AFTER = re.compile(
+    r"^(?:\s*(?:%|٪)|[.,]\d|/\d|:\d|-\w"
+    r"|\s*(?:بالميه|بالمايه|في\s+الميه|في\s+المايه|عاما|اعوام|سنه|سنوات|سنين|شهرا|شهور|اشهر|"
+    r"يوما|ايام|اسبوعا|اسابيع|ساعه|ساعات|دقيقه|دقايق|ثانيه|كم|كيلو|كيلومتر|كيلومترات|كلم|"
+    r"متر|مترا|امتار|مم|ملم|ملي|كغ|كلغ|كيلوغرام|طن|ليره|دولار|دولارا|يورو|غاره|غارات|صاروخ|"
+    r"صواريخ|صاروخا|قذيفه|قذايف|برميل|براميل|برميلا|طايره|طايرات|مسيره|مسيرات|ضربه|ضربات|"
+    r"منزل|منازل|منزلا|مبني|مباني|سياره|سيارات|قريه|قري|بلده|بلدات|مدن|هجمات|هجوما|هجوم|"
+    r"مره|مرات|نقطه|نقاط|موقع|مواقع|مراكز|مركز|مشفي|مشافي|مستشفيات|مدارس|مدرسه|"
+    rf"{_AR_MONTHS})(?!\w))"
+)
+
+
+def _find_numbers_ar(doc: TextDoc) -> list[NumberMention]:
+    """Every count in a normalised Arabic document, in text order."""
+    lex = lexicon_ar()
+    text = doc.folded
+    out: list[NumberMention] = []
+    for m in lex.number_re.finditer(text):
+        start, end = m.start(), m.end()
+        core_start = m.start("v") if m.group("v") is not None else m.start("n1")
+        core_end = m.end("n2") if m.group("n2") else (m.end("v") if m.group("v") is not None else m.end("n1"))
+        if m.group("v") is None:
+            if _AR_BAD_BEFORE.search(text, max(0, core_start - 12), core_start) \
+                    or _AR_BAD_AFTER.match(text[core_end:core_end + 24]):
+                continue
+            if _YEAR.fullmatch(m.group("n1")) or _YEAR.fullmatch(m.group("n2") or "x"):
+                continue
+        start = m.start("q") if m.group("q") else core_start
+        qualifier = lex.qualifiers.get(_norm_ws(m.group("q") or ""), "exact")
+        low: int | None
+        high: int | None
+        if m.group("v") is not None:
+            low, high, qualifier = lex.vague[_norm_ws(m.group("v"))], None, "vague"
+        else:
+            low = high = parse_number_ar(_norm_ws(m.group("n1")))
+            if low is None:
+                continue
+            if m.group("n2"):
+                high = parse_number_ar(m.group("n2"))
+                if high is None or high <= low:
+                    # "5 و6": a list, not a range; keep the first count only
+                    end, high = m.end("n1"), low
+                else:
+                    qualifier = "range" if qualifier == "exact" else qualifier
+        if m.group("pq"):
+            qualifier = lex.post_qualifiers[_norm_ws(m.group("pq"))]
+        if qualifier in ("at_least", "more_than"):
+            high = None
+        elif qualifier == "up_to":
+            low = None
+        out.append(NumberMention(start=start, end=end, text=doc.text[start:end], low=low, high=high,
+                                 qualifier=qualifier))
+    return out

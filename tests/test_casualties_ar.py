@@ -1,0 +1,125 @@
+"""Arabic counts and casualty figures (invented sentences in the style of local reports)."""
+
+from __future__ import annotations
+
+import pytest
+
+from strikewatch.extract.arabic import normalise
+from strikewatch.extract.casualties import find_figures, reconcile
+from strikewatch.extract.numbers import find_numbers, parse_number_ar
+from strikewatch.extract.textutil import TextDoc, fold
+
+
+def _doc(text: str) -> TextDoc:
+    return TextDoc(text=normalise(text)[0], language="ar")
+
+
+def _figs(text: str) -> list[tuple[str, str, int | None, int | None, str]]:
+    return [(f.measure, f.group, f.low, f.high, f.qualifier) for f in find_figures(_doc(text), [])
+            if not f.other_event]
+
+
+def _best(text: str, key: str) -> int | None:
+    rng = reconcile(find_figures(_doc(text), [])).to_dict().get(key) or {}
+    return rng.get("best")
+
+
+@pytest.mark.parametrize("words,value", [
+    ("ثلاثة", 3), ("ثلاث", 3), ("عشرين", 20), ("خمسة وعشرون", 25), ("ثلاثة عشر", 13),
+    ("أحد عشر", 11), ("اثنتا عشرة", 12), ("مئة", 100), ("مائتين", 200), ("ثلاث مئة", 300),
+    ("مئة وعشرون", 120), ("خمسة آلاف", 5000), ("1,200", 1200),
+])
+def test_number_words(words: str, value: int) -> None:
+    assert parse_number_ar(fold(normalise(words)[0])) == value
+
+
+def test_digits_and_qualifiers() -> None:
+    found = [(n.low, n.high, n.qualifier) for n in find_numbers(_doc("قتل ٧ أشخاص ونحو ۱۵ جريحاً"))]
+    assert found == [(7, 7, "exact"), (15, 15, "about")]
+    found = [(n.low, n.high, n.qualifier) for n in find_numbers(_doc("ما لا يقل عن عشرين قتيلاً"))]
+    assert found == [(20, None, "at_least")]
+
+
+def test_not_counts() -> None:
+    doc = _doc("قصفت الطائرات يوم 14 آب 2019 عند الساعة 10 مواقع تبعد 5 كم عن الحي")
+    assert find_numbers(doc) == []
+    assert find_numbers(_doc("يوم الأحد")) == []
+
+
+def test_killed_with_subset() -> None:
+    figs = _figs("مقتل ٥ مدنيين بينهم طفلان جراء قصف مدفعي على البلدة")
+    assert figs == [("killed", "civilians", 5, 5, "exact"), ("killed", "children", 2, 2, "exact")]
+    assert _best("مقتل ٥ مدنيين بينهم طفلان جراء قصف مدفعي على البلدة", "civilians_killed") == 5
+
+
+def test_toll_rose() -> None:
+    assert _figs("وارتفعت حصيلة الشهداء إلى ١٢ شخصاً بعد وفاة أحد الجرحى") [:1] == [
+        ("killed", "all", 12, 12, "exact")]
+
+
+def test_injured_words() -> None:
+    assert _figs("أصيب ثلاثة أشخاص بجروح متفاوتة في القصف") == [("injured", "all", 3, 3, "exact")]
+
+
+def test_at_least_accusative() -> None:
+    assert _figs("سقط ما لا يقل عن عشرين قتيلاً في الغارة") == [("killed", "all", 20, None, "at_least")]
+
+
+def test_vague() -> None:
+    assert _figs("ونقل عشرات الجرحى إلى المشافي القريبة") == [("injured", "all", 24, None, "vague")]
+
+
+def test_duals_and_singulars() -> None:
+    assert _figs("مقتل طفل وإصابة طفلين بغارة على القرية") == [
+        ("killed", "children", 1, 1, "exact"), ("injured", "children", 2, 2, "exact")]
+    assert _figs("شهيدان وعدد من الجرحى في القصف") == [
+        ("killed", "all", 2, 2, "exact"), ("injured", "all", 2, None, "vague")]
+    assert _figs("استشهاد مدنيين اثنين بقصف صاروخي") == [("killed", "civilians", 2, 2, "exact")]
+
+
+def test_additive_list() -> None:
+    text = "مقتل امرأة وطفلين في قصف على المخيم"
+    assert _figs(text) == [("killed", "women", 1, 1, "exact"), ("killed", "children", 2, 2, "exact")]
+    assert _best(text, "civilians_killed") == 3
+
+
+def test_verb_after_and_groups() -> None:
+    assert _figs("امرأة قتلت وأصيبت طفلة بالقصف") == [
+        ("killed", "women", 1, 1, "exact"), ("injured", "children", 1, 1, "exact")]
+    assert _figs("مقتل ثلاثة عناصر من قوات النظام") == [("killed", "combatants", 3, 3, "exact")]
+    assert _figs("إصابة مسعف أثناء عمله") == [("injured", "medical_staff", 1, 1, "exact")]
+
+
+def test_killed_and_injured_together() -> None:
+    assert _figs("سقوط 7 شهداء وجرحى في القصف") == [("injured", "all", None, 7, "up_to")]
+
+
+def test_named_victim() -> None:
+    assert _figs('مقتل "سمير الحسن" بالإضافة إلى اثنين من أبنائه') == [
+        ("killed", "all", 1, 1, "exact"), ("killed", "all", 2, 2, "exact")]
+
+
+def test_zero_and_other_event() -> None:
+    assert _figs("سقطت القذائف دون وقوع إصابات بشرية") [:1] == [("killed", "all", 0, 0, "exact")]
+    figs = find_figures(_doc("مقتل 40 مدنياً منذ بداية الشهر في المنطقة"), [])
+    assert figs and all(f.other_event for f in figs)
+
+
+def test_spans_point_into_original() -> None:
+    text = "مقتل ٥ مدنيين"
+    norm, _ = normalise(text)
+    f = find_figures(TextDoc(text=norm, language="ar"), [])[0]
+    assert (f.start, f.end) == (0, len(norm))
+
+
+def test_pronoun_and_one_of() -> None:
+    assert _figs("استهدفت المسيرة سيارته ما أدى إلى مقتله على الفور") == [("killed", "all", 1, 1, "exact")]
+    assert [f for f in _figs("وتوفي متأثراً بإصابته") if f[0] == "injured"] == []
+    assert _figs("مقتل أحد العناصر بقصف على الموقع") == [("killed", "combatants", 1, 1, "exact")]
+    assert _figs("مقتل أحد عشر مدنياً بغارة") == [("killed", "civilians", 11, 11, "exact")]
+
+
+def test_named_victim_not_function_word() -> None:
+    assert _figs("قتل حينها في الغارة") == []
+    assert [f[:3] for f in _figs("وفاة سمير العلي وإصابة زوجته")] == [
+        ("killed", "all", 1), ("injured", "women", 1)]
