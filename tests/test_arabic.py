@@ -26,3 +26,9 @@ def test_offsets_always_point_inside_the_original(text):
         for j in range(i + 1, min(len(norm), i + 5) + 1):
             s, e = to_original((i, j), offsets)
             assert 0 <= s < e <= len(text)
+
+
+def test_dots_hiding_a_word_are_dropped_but_sentence_stops_stay():
+    norm, offsets = normalise("مق.تل طفل. وأصيب")
+    assert norm == "مقتل طفل. واصيب"
+    assert len(offsets) == len(norm) + 1

@@ -73,6 +73,7 @@ def test_stored_reports_link_into_incidents_with_reasons_and_rebuild_respects_an
     assert len(incidents) == first["incidents_created"]
     maarat = [i for i in incidents if {"sample-en-001", "chm-2019-0723-02"} <= set(i["document_ids"])]
     assert len(maarat) == 1, "two reports of the Maarat al-Numan market strike should be one incident"
+    assert "sample-ar-001" in maarat[0]["document_ids"]  # the Arabic post of it too
     inc = maarat[0]
     assert all(f["document_id"] in inc["document_ids"] for f in inc["figures"])
     assert inc["grade"] in ("fair", "weak", "contested", "confirmed", "discounted")

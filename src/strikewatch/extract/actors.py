@@ -7,7 +7,11 @@ statements, plus what aircraft and weapons imply and where it happened
 (theatre cues), into a probability over actors with the evidence listed, so
 a reviewer can see why.
 
-Vocabulary and context words are data: ``data/lexicons/en/actors.toml``.
+Vocabulary and context words are data: ``data/lexicons/<lang>/actors.toml``.
+Arabic (``doc.language == "ar"``) reads the normalised text with its own
+grammar (:func:`_find_actors_ar`): verb-first sentences ("نفت روسيا"),
+adjectives after their noun ("غارات روسية"), the closest cue word before an
+actor deciding its role.
 """
 
 from __future__ import annotations
@@ -21,7 +25,7 @@ from functools import lru_cache
 
 from ..model import ActorProbability, Attribution, Evidence
 from .events import story_weights, weapon_operators
-from .lexicon import Entry, Lexicon, load_toml
+from .lexicon import Entry, Lexicon, Match, load_toml, normalise_ar, word_regex
 from .mentions import ActorMention, AircraftMention, SourceMention, WeaponMention
 from .sources import source_near
 from .textutil import TextDoc
@@ -139,6 +143,8 @@ def find_actors(doc: TextDoc, sources: Sequence[SourceMention] = ()) -> list[Act
     ("claimed"), denier ("denied") or confirmer ("confirmed"), in text order.
     ``by`` is who says so: the nearby source for an accusation, the actor
     itself for its own claim, denial or confirmation."""
+    if doc.language == "ar":
+        return _find_actors_ar(doc, sources)
     data = _data("en")
     text, folded = doc.text, doc.folded
     out: list[ActorMention] = []
@@ -322,7 +328,7 @@ def _floor4(p: float) -> float:
 
 def _theatre_cues(doc: TextDoc, event_type: str | None) -> list[tuple[str, float, str, tuple[int, int]]]:
     """(actor, weight, place, span): each theatre entry counts once per document."""
-    data = _data("en")
+    data = _data_ar() if doc.language == "ar" else _data("en")
     out: list[tuple[str, float, str, tuple[int, int]]] = []
     used: set[tuple[str, float]] = set()
     story = story_weights(doc)
@@ -339,3 +345,148 @@ def _theatre_cues(doc: TextDoc, event_type: str | None) -> list[tuple[str, float
             out.append((e.label, float(e.get("weight")), doc.text[m.start:m.end], (m.start, m.end)))
     return out
 
+
+
+# --- Arabic ----------------------------------------------------------------------
+
+#: Roles that the closest context word before an Arabic actor gives it
+#: (None: the actor is acted upon, backs someone, or intercepts).
+_AR_ROLE_BEFORE = {
+    "instrument": "alleged", "verb": "alleged", "by": "alleged",
+    "victim": None, "interceptor": None,
+    "claim": "claimed", "deny": "denied", "confirm": "confirmed",
+}
+#: At most this many words between a context word and the actor it governs:
+#: an attack word or a verb may stand a few words off ("قصفت طائرات حربية
+#: روسية"), a word that makes the actor the victim or a backer must be next to it.
+_AR_GAP_WORDS = {"victim": 1, "by": 1, "interceptor": 2}
+_AR_GAP_DEFAULT = 3
+_AR_GAP = re.compile(r"[^.,;:!?\n]*")
+_AR_AFTER_GAP = r"[\s,]*(?:\([^)]{0,40}\)[\s,]*)?(?:[^\s.,;:!?]+\s+){0,3}?"
+
+
+@dataclass(frozen=True, slots=True)
+class _ArActorData:
+    actors: Lexicon
+    context: Lexicon
+    claim_after: re.Pattern[str]
+    deny_after: re.Pattern[str]
+    confirm_after: re.Pattern[str]
+    verb_after: re.Pattern[str]
+    theatre: "_MultiLexicon"
+
+
+@lru_cache(maxsize=1)
+def _data_ar() -> _ArActorData:
+    raw = load_toml("ar", "actors")
+    ctx = raw["context"]
+    phrases: list[tuple[str, Entry]] = []
+    for a in raw["actor"]:
+        for form, key in (("force", "forces"), ("name", "names"), ("adj", "adjectives")):
+            entry = Entry(a["label"], {"form": "force" if a["label"] == "unknown" else form})
+            phrases += [(p, entry) for p in a.get(key, ())]
+    for an in raw.get("anaphor", ()):
+        for form, key in (("force", "forces"), ("name", "names")):
+            entry = Entry(an["default"], {"form": form, "anaphor": normalise_ar(an["marker"])})
+            phrases += [(p, entry) for p in an.get(key, ())]
+    cats = (
+        ("instrument", "instrument_nouns"), ("verb", "attack_verbs"), ("by", "by_before"),
+        ("victim", "victim_before"), ("interceptor", "interceptor_before"),
+        ("claim", "claim_before"), ("deny", "deny_before"), ("confirm", "confirm_before"),
+    )
+    context = Lexicon("actor_context", [(p, Entry(cat)) for cat, key in cats for p in ctx.get(key, ())])
+
+    def after(key: str) -> re.Pattern[str]:
+        return re.compile(_AR_AFTER_GAP + "(?:" + word_regex(ctx[key]).pattern + ")")
+
+    theatre_entries = [
+        (p, Entry(t["actor"], {"weight": t.get("weight", 1.0), "event_types": tuple(t.get("event_types", ()))}))
+        for t in raw.get("theatre", ())
+        for p in t["places"]
+    ]
+    return _ArActorData(
+        actors=Lexicon("actors_ar", phrases, plural=False),
+        context=context,
+        claim_after=after("claim_after"),
+        deny_after=after("deny_after"),
+        confirm_after=after("confirm_after"),
+        verb_after=re.compile(r"[\s,]*(?:" + word_regex(ctx["attack_verbs"]).pattern + ")"),
+        theatre=_MultiLexicon(theatre_entries),
+    )
+
+
+def _ar_before(ctx: list[Match], folded: str, lo: int, start: int) -> Match | None:
+    """The context word closest before ``start`` (not before ``lo``), if only
+    a few words and no punctuation stand between it and ``start``."""
+    best = None
+    for c in ctx:
+        if c.end > start:
+            break
+        if c.start >= lo:
+            best = c
+    if best is None:
+        return None
+    gap = folded[best.end:start]
+    if _AR_GAP.fullmatch(gap) is None or len(gap.split()) > _AR_GAP_WORDS.get(best.entry.label, _AR_GAP_DEFAULT):
+        return None
+    return best
+
+
+def _resolve_anaphor(doc: TextDoc, data: _ArActorData, found: list[Match], marker: str, default: str) -> str | None:
+    """The actor a bare "the occupation" stands for in ``doc`` (see actors.toml ``anaphor``)."""
+    for m in found:
+        if m.entry.get("anaphor") is None and marker in doc.folded[m.start:m.end]:
+            return m.entry.label
+    if any(m.entry.get("anaphor") is None and m.entry.label == default for m in found):
+        return default
+    for m in data.theatre.finditer(doc.folded):
+        if any(e.label == default for e in m.entry.get("entries")):
+            return default
+    return None
+
+
+def _find_actors_ar(doc: TextDoc, sources: Sequence[SourceMention] = ()) -> list[ActorMention]:
+    """Arabic actors and their roles (see the module docstring)."""
+    data = _data_ar()
+    text, folded = doc.text, doc.folded
+    found = list(data.actors.finditer(folded))
+    if not found:
+        return []
+    ctx = list(data.context.finditer(folded))
+    out: list[ActorMention] = []
+    resolved: dict[str, str | None] = {}
+    for m in found:
+        label, form = m.entry.label, m.entry.get("form")
+        marker = m.entry.get("anaphor")
+        if marker is not None:
+            if marker not in resolved:
+                resolved[marker] = _resolve_anaphor(doc, data, found, marker, label)
+            if resolved[marker] is None:
+                continue
+            label = resolved[marker]
+        sent = doc.sentences[doc.sentence_of(m.start)] if doc.sentences else (0, len(text))
+        lim = min(max(sent[1], m.end), m.end + 90)
+        role: str | None
+        if data.claim_after.match(folded, m.end, lim):
+            role = "claimed"
+        elif data.deny_after.match(folded, m.end, lim):
+            role = "denied"
+        else:
+            before = _ar_before(ctx, folded, sent[0], m.start)
+            if before is not None:
+                role = _AR_ROLE_BEFORE[before.entry.label]
+                if role is None or (form == "adj" and before.entry.label not in ("instrument", "verb")):
+                    continue
+            elif data.confirm_after.match(folded, m.end, lim):
+                role = "confirmed"
+            elif form == "force" or (form == "name" and data.verb_after.match(folded, m.end, lim)):
+                role = "alleged"
+            else:
+                continue
+        if role == "alleged":
+            src = source_near(sources, doc, m.start)
+            by = src.name if src is not None else None
+        else:
+            by = label
+        out.append(ActorMention(m.start, m.end, text[m.start:m.end], label, role, by))
+    return out

@@ -1,7 +1,7 @@
 """How harm was done: event cues, weapons, aircraft, targets, and whether a
-document describes an attack at all (English).
+document describes an attack at all (English and Arabic).
 
-All knowledge is in ``data/lexicons/en/{events,weapons,aircraft,targets}.toml``;
+All knowledge is in ``data/lexicons/<lang>/{events,weapons,aircraft,targets}.toml``;
 this module only compiles it (once, cached) and applies it in one pass per
 lexicon over ``TextDoc.folded``.
 """
@@ -45,6 +45,8 @@ class _EventData:
     nonattack: Lexicon
     violence: Lexicon
     name_stop: frozenset[str]
+    locative: re.Pattern[str] | None = None  # Arabic: data instead of the English regexes
+    near_place: re.Pattern[str] | None = None
 
 
 @lru_cache(maxsize=4)
@@ -67,6 +69,8 @@ def _data(lang: str = "en") -> _EventData:
     tg = load_toml(lang, "targets")
     targets = entries_lexicon("targets", tg["target"], label_key="type")
     strong_cues = [p for c in ev["cue"] if c["type"] != "none" and c["weight"] >= 2 for p in c["phrases"]]
+    if lang == "ar":
+        return _arabic_data(ev, tg, strong_cues, cues, weapons, aircraft, targets, nonattack, violence)
     return _EventData(
         cues=cues,
         weapons=weapons,
@@ -90,8 +94,32 @@ def _data(lang: str = "en") -> _EventData:
     )
 
 
+def _arabic_data(ev, tg, strong_cues, cues, weapons, aircraft, targets, nonattack, violence) -> _EventData:  # noqa: ANN001
+    """Arabic context patterns: word lists with Arabic clitics and endings
+    (lexicon.word_regex), a few words allowed between target and hit word."""
+    gap = r"[\s,]*(?:[^\s.,;:!?]+\s+){0,3}?"
+    near = tg.get("near_place", ())
+    return _EventData(
+        cues=cues,
+        weapons=weapons,
+        aircraft=aircraft,
+        targets=targets,
+        hit_re=word_regex(list(tg["hit_before"]) + strong_cues),
+        hit_before=word_regex(tg["hit_before"]),
+        hit_after=re.compile(gap + "(?:" + word_regex(tg["hit_after"]).pattern + ")"),
+        hit_block=word_regex(tg["hit_block"]),
+        claim_before=word_regex(tg.get("claim_before", ())),
+        source_after=re.compile(r"[\s,]*(?:" + word_regex(tg.get("source_after", ())).pattern + ")"),
+        nonattack=nonattack,
+        violence=violence,
+        name_stop=frozenset(),
+        locative=word_regex(tg["locative"]) if tg.get("locative") else None,
+        near_place=re.compile("(?:" + word_regex(near).pattern + r")[^.\n]{0,30}$") if near else None,
+    )
+
+
 def _lang(doc: TextDoc) -> str:
-    return "en"  # only English lexicons exist so far
+    return "ar" if doc.language == "ar" else "en"
 
 
 def _hit_sentences(doc: TextDoc, data: _EventData) -> set[int]:
@@ -196,6 +224,8 @@ def find_targets(doc: TextDoc, events: Sequence[EventMention] | None = None) -> 
     Camps (``located``) count when a strong attack cue shares the sentence."""
     data = _data(_lang(doc))
     folded = doc.folded
+    locative = data.locative or _LOCATIVE
+    near_place = data.near_place or _NEAR_PLACE
     strong: set[int] | None = None
     out: list[TargetMention] = []
     prev_end = -1  # end of the previous target word: "a home on X Street" locates, not lists
@@ -215,7 +245,7 @@ def find_targets(doc: TextDoc, events: Sequence[EventMention] | None = None) -> 
         if (
             last is not None
             and not data.hit_block.search(folded, last.end(), m.start)
-            and not (this_prev > last.end() and _LOCATIVE.search(folded, this_prev, m.start))
+            and not (this_prev > last.end() and locative.search(folded, this_prev, m.start))
         ):
             hit = True
         elif data.hit_after.match(folded, m.end, min(max(sent[1], m.end), m.end + 60)):
@@ -224,7 +254,7 @@ def find_targets(doc: TextDoc, events: Sequence[EventMention] | None = None) -> 
             if strong is None:
                 strong = {doc.sentence_of(e.start) for e in (events or ()) if e.weight >= 2}
                 strong |= {doc.sentence_of(h.start()) for h in data.hit_before.finditer(folded)}
-            hit = doc.sentence_of(m.start) in strong and not _NEAR_PLACE.search(folded, max(sent[0], m.start - 40), m.start)
+            hit = doc.sentence_of(m.start) in strong and not near_place.search(folded, max(sent[0], m.start - 40), m.start)
         if not hit:
             continue
         ttype = m.entry.label

@@ -16,6 +16,21 @@ Matching conventions, shared by every lexicon:
 * ``acronyms`` are matched case-sensitively on the original text ("IS" the
   group, not "is" the verb).
 
+Arabic phrases (any phrase with an Arabic letter) are normalised at load
+(:func:`strikewatch.extract.arabic.normalise`) and matched on normalised text
+with Arabic word morphology instead of the English plural:
+
+* the first word may carry the clitics و/ف then ب/ل/ك ("وبالطيران", "للمرصد");
+* every word may carry the article ال (ل after the clitic ل); a phrase word
+  written with ال requires it, one written without takes it optionally;
+* an optional dual/plural/pronoun ending may follow (ان، ين، ون، ات، ه، ها، هم)
+  unless the lexicon says ``plural=False``;
+* words are separated by at least one space, hyphen or underscore, and an
+  underscore is a word boundary (hashtags: "#مجزرة_السوق", "#دير_الزور").
+
+Each Arabic phrase ends in an empty named group, so a match names its entry
+directly whatever clitics and article it carried.
+
 Compiled lexicons are cached (``lru_cache``) and never mutated afterwards.
 """
 
@@ -32,6 +47,81 @@ from typing import Any
 _SEP = "\x00"  # trie atom for a space or hyphen
 _DOT = "\x01"  # trie atom for an optional dot
 _KEY_DROP = re.compile(r"[\s\-.]+")
+
+
+_ARABIC = re.compile("[\u0600-\u06ff]")
+_ART_REQ = "\x02"  # trie atom: the article, required
+_ART_OPT = "\x03"  # trie atom: the article, optional
+_AR_PREFIX = "[\u0648\u0641]?[\u0628\u0644\u0643]?"  # و/ف then ب/ل/ك
+_AR_ARTICLE = "(?:\u0627\u0644|(?<=\u0644)\u0644)"  # ال, or ل after the clitic ل
+_AR_SUFFIX = "(?:\u0627|\u062a\u064a\u0646|\u062a\u0627\u0646|\u0627\u0646|\u064a\u0646|\u0648\u0646|\u0627\u062a|\u0647\u0627|\u0647\u0645|\u0647)?"
+
+
+def is_arabic(phrase: str) -> bool:
+    """Whether a phrase is written in Arabic script."""
+    return bool(_ARABIC.search(phrase))
+
+
+def normalise_ar(phrase: str) -> str:
+    """An Arabic lexicon phrase in the form the text is matched in: normalised
+    (:mod:`.arabic`), then folded like ``TextDoc.folded`` (which also drops the
+    hamza of ؤ and ئ)."""
+    from .arabic import normalise
+    from .textutil import fold
+
+    return fold(normalise(phrase)[0]).strip()
+
+
+def _atoms_ar(phrase: str) -> list[str]:
+    out: list[str] = []
+    for word in re.split(r"[\s\-]+", normalise_ar(phrase)):
+        if not word:
+            continue
+        if out:
+            out.append(_SEP)
+        if word.startswith("\u0627\u0644") and len(word) > 3:
+            out.append(_ART_REQ)
+            word = word[2:]
+        else:
+            out.append(_ART_OPT)
+        out.extend(word)
+    return out
+
+
+def _trie_regex_ar(phrases: Iterable[tuple[str, int]]) -> str:
+    """A regex for Arabic ``(phrase, id)``: each phrase ends in group ``e<id>``."""
+    root: dict[str, Any] = {}
+    for phrase, ident in phrases:
+        node = root
+        for atom in _atoms_ar(phrase):
+            node = node.setdefault(atom, {})
+        node.setdefault("", ident)
+
+    def atom_re(atom: str) -> str:
+        if atom == _SEP:
+            return r"[\s\-_]+"  # "_" joins hashtag words (#دير_الزور)
+        if atom == _ART_REQ:
+            return _AR_ARTICLE
+        if atom == _ART_OPT:
+            return _AR_ARTICLE + "?"
+        return re.escape(atom)
+
+    def build(node: dict[str, Any]) -> str:
+        alts = [atom_re(a) + build(child) for a, child in sorted(node.items()) if a != ""]
+        if "" in node:
+            alts.append(f"(?P<e{node['']}>)" if node[""] is not None else "")
+        if len(alts) == 1:
+            return alts[0]
+        return "(?:" + "|".join(alts) + ")"
+
+    return build(root)
+
+
+def _arabic_regex(phrases: Iterable[tuple[str, int | None]], plural: bool) -> re.Pattern[str]:
+    # Word boundaries count "_" as a separator: hashtags join words with it.
+    return re.compile(
+        r"(?<![^\W_])" + _AR_PREFIX + "(?:" + _trie_regex_ar(phrases) + ")" + (_AR_SUFFIX if plural else "") + r"(?![^\W_])"
+    )
 
 
 def phrase_key(phrase: str) -> str:
@@ -104,7 +194,7 @@ def _trie_regex(phrases: Iterable[str]) -> str:
 class Lexicon:
     """Phrases compiled to one trie regex (folded text) plus one for acronyms."""
 
-    __slots__ = ("_folded_re", "_case_re", "_by_key", "_by_acronym", "name")
+    __slots__ = ("_folded_re", "_case_re", "_by_key", "_by_acronym", "name", "_ar_re", "_ar_entries")
 
     def __init__(
         self,
@@ -116,6 +206,10 @@ class Lexicon:
     ) -> None:
         self.name = name
         phrases = list(phrases)
+        ar = [(p, e) for p, e in phrases if is_arabic(p)]
+        phrases = [(p, e) for p, e in phrases if not is_arabic(p)]
+        self._ar_entries: list[Entry] = [e for _, e in ar]
+        self._ar_re = _arabic_regex(((p, i) for i, (p, _) in enumerate(ar)), plural) if ar else None
         self._by_key: dict[str, Entry] = {}
         for phrase, entry in phrases:
             self._by_key.setdefault(phrase_key(phrase), entry)
@@ -150,6 +244,9 @@ class Lexicon:
     def finditer(self, folded: str, text: str | None = None) -> Iterator[Match]:
         """Every match, in text order; acronym matches need the original ``text``."""
         found: list[Match] = []
+        if self._ar_re is not None:
+            for m in self._ar_re.finditer(folded):
+                found.append(Match(m.start(), m.end(), self._ar_entries[int(m.lastgroup[1:])]))
         if self._folded_re is not None:
             for m in self._folded_re.finditer(folded):
                 entry = self.lookup(m.group(0))
@@ -161,6 +258,8 @@ class Lexicon:
                 if any(s < m.end() and m.start() < e for s, e in taken):
                     continue
                 found.append(Match(m.start(), m.end(), self._by_acronym[m.group(0)]))
+            found.sort(key=lambda f: f.start)
+        elif self._ar_re is not None and self._folded_re is not None:
             found.sort(key=lambda f: f.start)
         return iter(found)
 
@@ -193,5 +292,9 @@ def entries_lexicon(
 
 
 def word_regex(words: Iterable[str]) -> re.Pattern[str]:
-    """One compiled trie regex for a plain word list (folded text, plural allowed)."""
+    """One compiled trie regex for a plain word list (folded text, plural allowed).
+    An all-Arabic list gets the Arabic conventions (clitics, article, endings)."""
+    words = list(words)
+    if words and all(is_arabic(w) for w in words):
+        return _arabic_regex(((w, None) for w in words), True)
     return re.compile(r"(?<![a-z0-9])(?:" + _trie_regex(w.lower() for w in words) + r")(?:e?s)?(?![a-z0-9])")

@@ -26,7 +26,7 @@ from .textutil import TextDoc
 #: versioned name of this extractor, stored with every report it makes
 EXTRACTOR = "strikewatch.extract.v1"
 #: languages with an extractor; Arabic is read through its normalised form
-LANGUAGES = {None, "en"}  # "ar" joins when its lexicons and rules are in
+LANGUAGES = {None, "en", "ar"}
 MAX_TEXT_CHARS = 2_000_000
 
 

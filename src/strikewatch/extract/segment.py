@@ -24,7 +24,10 @@ _MARKER = re.compile(
     r"^(?:[-*\u2022]\s*)?(?:meanwhile|elsewhere|separately|in (?:a )?separate (?:incident|attack|strike)s?|"
     r"in another (?:incident|attack|strike|development)|another (?:air ?strike|strike|raid|attack)|"
     r"also on|in (?:the )?(?:town|village|city|countryside|district|neighbou?rhood|area) of|"
-    r"further (?:north|south|east|west)|and in|in [a-z' -]{2,40},)",
+    r"further (?:north|south|east|west)|and in|in [a-z' -]{2,40},|"
+    # Arabic (normalised: ة→ه, ى→ي, أ/إ/آ→ا)
+    r"و?في سياق (?:متصل|اخر)|علي صعيد (?:متصل|اخر)|الي ذلك|من جهه (?:اخري|ثانيه)|في غضون ذلك|"
+    r"بالتزامن مع ذلك|وفي (?:حادثه|تطور) اخر|وفي (?:مدينه|بلده|ريف|قريه|حي|مخيم) )",
 )
 
 

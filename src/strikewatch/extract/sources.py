@@ -4,7 +4,10 @@ Every figure must stay traceable to whoever gave it, so the casualty and
 actor extractors ask this module who is speaking near a span. Known
 organisations get one canonical name from ``data/lexicons/en/sources.toml``
 (SOHR, "the Observatory" and "Syrian Observatory for Human Rights" are one
-source); unknown names after "according to" are kept as written.
+source); unknown names after "according to" are kept as written. Arabic
+(``doc.language == "ar"``) reads ``data/lexicons/ar/sources.toml`` the same
+way, with its reporting words before the name ("بحسب المرصد", "أفاد ناشطون")
+or after it, and the word lists giving each word's kind.
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-from .lexicon import Lexicon, entries_lexicon, load_toml
+from .lexicon import Lexicon, entries_lexicon, load_toml, normalise_ar, word_regex
 from .mentions import SourceMention
 from .textutil import TextDoc
 
@@ -24,7 +27,8 @@ class _SourceData:
     names: Lexicon
     after_re: re.Pattern[str]
     before_re: re.Pattern[str]
-    according_re: re.Pattern[str]
+    according_re: re.Pattern[str] | None
+    kinds: dict[str, str] | None = None  # Arabic: normalised reporting word -> kind
 
 
 def _alt(words: Sequence[str]) -> str:
@@ -44,6 +48,22 @@ def _data(lang: str = "en") -> _SourceData:
     raw = load_toml(lang, "sources")
     ctx = raw["context"]
     names = entries_lexicon("sources", raw["source"], label_key="name")
+    if lang == "ar":
+        kinds = {
+            normalise_ar(w): kind
+            for kind, key in (("according_to", "according"), ("reported", "reported"), ("claimed", "claimed"), ("told", "told"))
+            for w in ctx.get(key, ())
+        }
+        return _SourceData(
+            names,
+            re.compile(
+                r"(?:\s*\([^)]{0,60}\))?(?:\s*,[^,.;\n]{0,80},)?[\s,]*(?:[^\s.,;:!?]+\s+){0,2}?(?P<w>"
+                + word_regex(ctx["said_after"]).pattern + ")"
+            ),
+            re.compile("(?P<w>" + word_regex(ctx["said_before"]).pattern + r")[\s,:]*(?:[^\s.,;:!?]+[\s,:]+){0,3}$"),
+            None,
+            kinds,
+        )
     # After a name: an optional parenthesis or appositive (", a UK-based
     # monitor,"), optional auxiliaries, then the reporting verb.
     after_re = re.compile(
@@ -66,10 +86,12 @@ def find_sources(doc: TextDoc) -> list[SourceMention]:
     """Sources in text order: known organisations and generic sources
     ("activists", "medical sources") when the wording makes them speak, and
     unknown proper names after "according to"."""
-    data = _data("en")
+    data = _data("ar" if doc.language == "ar" else "en")
     text, folded = doc.text, doc.folded
     out: list[SourceMention] = []
     taken: list[tuple[int, int]] = []
+    if data.kinds is not None:
+        return _find_sources_ar(doc, data)
     for m in data.names.finditer(folded, text):
         sent = doc.sentences[doc.sentence_of(m.start)] if doc.sentences else (0, len(text))
         sent_end = max(sent[1], m.end)
@@ -95,6 +117,34 @@ def find_sources(doc: TextDoc) -> list[SourceMention]:
             continue
         out.append(SourceMention(s, s + len(name), name, name, "according_to"))
     out.sort(key=lambda x: x.start)
+    return out
+
+
+def _ar_kind(data: _SourceData, word: str) -> str:
+    kinds = data.kinds or {}
+    word = word.strip()
+    for w in (word, word[1:], word[2:]):  # with and without the clitics و/ف/ب/ل
+        if w in kinds:
+            return kinds[w]
+    return "said"
+
+
+def _find_sources_ar(doc: TextDoc, data: _SourceData) -> list[SourceMention]:
+    """Arabic sources: a known name with a reporting word before it (verb
+    first, "بحسب") or after it (subject first)."""
+    text, folded = doc.text, doc.folded
+    out: list[SourceMention] = []
+    for m in data.names.finditer(folded):
+        sent = doc.sentences[doc.sentence_of(m.start)] if doc.sentences else (0, len(text))
+        before = data.before_re.search(folded, max(sent[0], m.start - 70), m.start)
+        if before is not None:
+            kind = _ar_kind(data, before.group("w"))
+        else:
+            after = data.after_re.match(folded, m.end, min(max(sent[1], m.end), m.end + 140))
+            if after is None:
+                continue
+            kind = _ar_kind(data, after.group("w"))
+        out.append(SourceMention(m.start, m.end, text[m.start:m.end], m.entry.label, kind))
     return out
 
 

@@ -120,7 +120,7 @@ def blocked(a: Candidate, b: Candidate, s: LinkSettings = LinkSettings()) -> boo
     if a.day and b.day and abs((a.day - b.day).days) > s.max_days:
         return True
     if a.lat is not None and b.lat is not None and a.lon is not None and b.lon is not None:
-        coarse = "region" in (a.precision, b.precision) or "country" in (a.precision, b.precision)
+        coarse = bool({a.precision, b.precision} & {"district", "region", "country"})
         if not coarse and haversine_km(a.lat, a.lon, b.lat, b.lon) > s.max_km:
             return True
     elif a.admin1 and b.admin1 and a.admin1 != b.admin1:
@@ -138,7 +138,8 @@ def compare(a: Candidate, b: Candidate, s: LinkSettings = LinkSettings()) -> Pai
         gap = abs((a.day - b.day).days)
         level, mu = {0: ("same day", s.date_same), 1: ("1 day apart", s.date_1)}.get(gap, ("2+ days apart", s.date_2))
         out.append(Comparison("date", level, _w(mu)))
-    coarse = {a.precision, b.precision} & {"region", "country"}
+    # a district's or region's point is a centroid, not where anything happened
+    coarse = {a.precision, b.precision} & {"district", "region", "country"}
     if a.lat is not None and b.lat is not None and a.lon is not None and b.lon is not None and not coarse:
         km = haversine_km(a.lat, a.lon, b.lat, b.lon)
         if km <= 2:
@@ -181,7 +182,7 @@ class BlockIndex:
 
     A cell is ``max_km`` wide in latitude (wider in longitude away from the
     equator), so the 3 x 3 cells around a report over ``max_days`` either
-    side hold every cluster it could match. Reports without coordinates, or located only to a region,
+    side hold every cluster it could match. Reports without coordinates, or located only to a district or region,
     are indexed by their region instead (and meet the clusters of that region).
     """
 
@@ -230,7 +231,7 @@ def best_cluster(c: Candidate, clusters: Iterable[tuple[Any, list[Candidate]]],
             if blocked(c, m, s):
                 continue
             score = compare(c, m, s)
-            if score.score >= s.threshold and (best is None or score.score > best[1].score):
+            if score.score >= s.threshold and (best is None or score.score > best[1].score + 1e-9):
                 best = (cid, score)
     return best
 

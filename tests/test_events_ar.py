@@ -1,0 +1,108 @@
+"""Arabic event cues, weapons, aircraft, targets and the attack/no-attack
+decision (invented sentences only), read through the normalised text as the
+pipeline does."""
+
+from __future__ import annotations
+
+from strikewatch.extract import arabic
+from strikewatch.extract import events as E
+from strikewatch.extract.lexicon import Entry, Lexicon, word_regex
+from strikewatch.extract.textutil import TextDoc
+
+
+def _doc(text: str) -> TextDoc:
+    return TextDoc(text=arabic.normalise(text)[0], language="ar")
+
+
+def _all(text: str):
+    doc = _doc(text)
+    ev = E.find_events(doc)
+    return doc, ev, E.find_weapons(doc), E.find_aircraft(doc)
+
+
+def _norm(s: str) -> str:
+    return arabic.normalise(s)[0]
+
+
+def test_lexicon_arabic_clitics_article_and_spelling() -> None:
+    lex = Lexicon("t", [("غارة جوية", Entry("air")), ("الطيران الحربي", Entry("jets")), ("مشفى", Entry("h"))])
+    found = lambda s: [m.entry.label for m in lex.finditer(_norm(s))]  # noqa: E731
+    assert found("وبالغارة الجوية") == ["air"]  # clitics and article on every word
+    assert found("للطيران الحربي") == ["jets"]  # ل + ال written لل
+    assert found("طيران حربي") == []  # the phrase's article is required
+    assert found("المشفى ومشفاهم") == ["h"]  # alef maqsura / yeh unified, ending allowed
+    assert found("مشفيات") == ["h"]
+    assert found("الطيرانات") == []
+
+
+def test_lexicon_english_unchanged_beside_arabic() -> None:
+    lex = Lexicon("t", [("air strike", Entry("en")), ("غارة", Entry("ar"))])
+    assert [m.entry.label for m in lex.finditer("an airstrike and a غاره")] == ["en", "ar"]
+    assert word_regex(["قصف"]).search(_norm("بعد القصف")) is not None
+
+
+def test_air_strike_warplanes_and_barrel_bombs() -> None:
+    doc, ev, we, ac = _all("شنّ الطيران الحربي غارتين جويتين على بلدة كفر تجربة، وألقى الطيران المروحي براميل متفجرة على أطرافها.")
+    assert E.event_type(doc, ev, we, ac) == "air_strike"
+    assert "barrel bomb" in {w.weapon for w in we}
+    assert {a.aircraft for a in ac} >= {"warplane", "helicopter"}
+    for e in ev:
+        assert doc.text[e.start:e.end] == e.text
+
+
+def test_drone_strike_not_a_march() -> None:
+    doc, ev, we, ac = _all("استهدفت طائرة مسيّرة تركية سيارة مدنية على الطريق الواصل بين القريتين.")
+    assert E.event_type(doc, ev, we, ac) == "drone_strike"
+    doc, ev, _, _ = _all("خرجت مسيرة احتجاجية في وسط المدينة للمطالبة بالإفراج عن المعتقلين.")
+    assert not [e for e in ev if e.event_type == "drone_strike"]
+
+
+def test_shelling_rockets_and_mortars() -> None:
+    doc, ev, we, ac = _all("سقطت قذائف هاون على الحي الشرقي بعد قصف مدفعي وصاروخي براجمات الصواريخ.")
+    assert E.event_type(doc, ev, we, ac) == "shelling"
+    assert {"mortar", "rocket"} <= {w.weapon for w in we}
+
+
+def test_explosive_device_and_chemical() -> None:
+    doc, ev, we, ac = _all("انفجرت عبوة ناسفة مزروعة في سيارة قرب دوار البلدة ظهر اليوم.")
+    assert E.event_type(doc, ev, we, ac) == "explosive_device"
+    doc, ev, we, ac = _all("سُجّلت حالات اختناق بين المدنيين بعد قصف بقذائف تحمل غاز الكلور.")
+    assert E.event_type(doc, ev, we, ac) == "chemical_attack"
+    assert "chlorine" in {w.weapon for w in we}
+
+
+def test_ground_attack_sniper_and_abduction() -> None:
+    doc, ev, we, ac = _all("قُتل شاب برصاص قناص أثناء عمله في أرضه الزراعية.")
+    assert E.event_type(doc, ev, we, ac) == "ground_attack"
+    doc, ev, we, ac = _all("أقدم مسلحون على اختطاف طبيب من عيادته واقتياده إلى جهة مجهولة.")
+    assert "abduction" in {e.event_type for e in ev}
+
+
+def test_targets_hit_not_where_taken() -> None:
+    doc = _doc("استهدفت غارة جوية مشفى البلدة ومدرسة ابتدائية، ونُقل الجرحى إلى مستشفى المدينة.")
+    ev = E.find_events(doc)
+    kinds = [t.type for t in E.find_targets(doc, ev)]
+    assert kinds.count("health_facility") == 1 and "school" in kinds
+    doc = _doc("تعرض الفرن الآلي في الحي لقصف صاروخي صباح اليوم.")
+    assert "bakery" in {t.type for t in E.find_targets(doc, E.find_events(doc))}
+
+
+def test_attack_or_not() -> None:
+    doc = _doc("قُتل ثلاثة مدنيين وأصيب خمسة آخرون جراء غارات جوية على سوق البلدة.")
+    assert E.describes_attack(doc, E.find_events(doc), True)
+    doc = _doc("خرجت مظاهرات في عدة مدن للمطالبة بالإفراج عن المعتقلين، ورفع المتظاهرون لافتات وهتافات.")
+    assert not E.describes_attack(doc, E.find_events(doc), False)
+    doc = _doc("أعلنت الحكومة عن اتفاق لوقف إطلاق النار بعد اجتماع وزير الخارجية مع الوفد الزائر.")
+    assert not E.describes_attack(doc, E.find_events(doc), False)
+
+
+def test_english_doc_unchanged() -> None:
+    doc = TextDoc("Warplanes struck the market in the town, killing four.")
+    assert E._lang(doc) == "en"
+    assert E.event_type(doc, E.find_events(doc), E.find_weapons(doc), E.find_aircraft(doc)) == "air_strike"
+
+
+def test_hashtag_words_and_underscores() -> None:
+    doc, ev, we, ac = _all("#عاجل | #مجزرة_السوق بعد #غارة_جوية على البلدة")
+    assert "air_strike" in {e.event_type for e in ev}
+    assert word_regex(["دير الزور"]).search(_norm("#دير_الزور")) is not None
