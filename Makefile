@@ -42,7 +42,10 @@ clean:
 # accuracy on the development sets, when ../shared/data/dev is there
 DEV ?= ../shared/data/dev
 EVAL_SETS := airwars-gaza airwars-syria-en awsd case2021 drone-db ucdp-syria-geo
+EVAL_SETS_AR := airwars-syria-ar
 eval: $(BIN)/python
 	@$(BIN)/python -c "import strikewatch" 2>/dev/null || $(BIN)/python -m pip install --quiet .
-	@if [ -d "$(DEV)" ]; then $(BIN)/strikewatch eval $(EVAL_SETS:%=$(DEV)/%.jsonl); \
+	@if [ -d "$(DEV)" ]; then $(BIN)/strikewatch eval $(EVAL_SETS:%=$(DEV)/%.jsonl) \
+	&& $(BIN)/strikewatch eval $(EVAL_SETS_AR:%=$(DEV)/%.jsonl) \
+	&& $(BIN)/strikewatch eval --link $(DEV)/dedup-airwars-syria.jsonl; \
 	else echo "no development sets at $(DEV): nothing to evaluate"; fi
