@@ -26,9 +26,9 @@ from pathlib import Path
 SETS = ["airwars-gaza", "airwars-syria-en", "awsd", "case2021", "drone-db", "ucdp-syria-geo"]
 
 
-def load(dev: Path) -> list[dict]:
+def load(dev: Path, sets: list[str] = SETS) -> list[dict]:
     docs = []
-    for name in SETS:
+    for name in sets:
         for line in (dev / f"{name}.jsonl").read_text(encoding="utf-8").splitlines():
             if line.strip():
                 row = json.loads(line)
@@ -41,10 +41,10 @@ def peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def run_strikewatch(dev: Path) -> dict:
+def run_strikewatch(dev: Path, sets: list[str] = SETS) -> dict:
     from strikewatch.extract.pipeline import extract_dict, load_resources
 
-    docs = load(dev)
+    docs = load(dev, sets)
     res = load_resources()
     start = time.perf_counter()
     reports = sum(len(extract_dict(d, res)["reports"]) for d in docs)
@@ -78,7 +78,9 @@ def child(engine: str, dev: Path) -> dict:
 def main() -> None:
     if len(sys.argv) > 1 and sys.argv[1] == "--child":
         engine, dev = sys.argv[2], Path(sys.argv[3])
-        print(json.dumps(run_strikewatch(dev) if engine == "strikewatch" else run_spacy(dev)))
+        runs = {"strikewatch": lambda: run_strikewatch(dev), "arabic": lambda: run_strikewatch(dev, ["airwars-syria-ar"]),
+                "spacy": lambda: run_spacy(dev)}
+        print(json.dumps(runs[engine]()))
         return
     dev = Path(sys.argv[1]) if len(sys.argv) > 1 else Path(__file__).resolve().parents[1].parent / "shared" / "data" / "dev"
     sw = child("strikewatch", dev)
@@ -98,6 +100,11 @@ def main() -> None:
           f"peak {sp['peak_mb']:.0f} MB)")
     print(f"ratio strikewatch / spaCy NER: {sw_rate / sp_rate:.2f}x (target: at least 3x); "
           f"strikewatch peak memory {sw['peak_mb']:.0f} MB (target: under 500 MB)")
+    ar = child("arabic", dev)
+    if "error" not in ar:
+        en_cps, ar_cps = sw["chars"] / sw["seconds"], ar["chars"] / ar["seconds"]
+        print(f"per character: English {en_cps / 1e3:.0f}k chars/s, Arabic {ar_cps / 1e3:.0f}k chars/s "
+              f"({ar['docs']} Arabic documents; target: Arabic at least as fast)")
 
 
 if __name__ == "__main__":
