@@ -182,13 +182,20 @@ def find_actors(doc: TextDoc, sources: Sequence[SourceMention] = ()) -> list[Act
             role = "alleged"
         if role is None:
             continue
-        if role == "alleged":
-            src = source_near(sources, doc, m.start)
-            by = src.name if src is not None else None
-        else:
-            by = label
-        out.append(ActorMention(m.start, m.end, text[m.start:m.end], label, role, by))
+        out.append(_mention(doc, sources, m.start, m.end, label, role))
     return out
+
+
+def _mention(doc: TextDoc, sources: Sequence[SourceMention], start: int, end: int, label: str,
+             role: str) -> ActorMention:
+    """An actor mention; an accusation is "by" the source nearest it, a claim or
+    denial by the actor itself."""
+    if role == "alleged":
+        src = source_near(sources, doc, start)
+        by = src.name if src is not None else None
+    else:
+        by = label
+    return ActorMention(start, end, doc.text[start:end], label, role, by)
 
 
 # --- attribution -------------------------------------------------------------
@@ -483,10 +490,5 @@ def _find_actors_ar(doc: TextDoc, sources: Sequence[SourceMention] = ()) -> list
                 role = "alleged"
             else:
                 continue
-        if role == "alleged":
-            src = source_near(sources, doc, m.start)
-            by = src.name if src is not None else None
-        else:
-            by = label
-        out.append(ActorMention(m.start, m.end, text[m.start:m.end], label, role, by))
+        out.append(_mention(doc, sources, m.start, m.end, label, role))
     return out
