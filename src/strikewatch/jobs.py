@@ -146,7 +146,7 @@ def link_stored(store: Store, *, rebuild: bool = False, settings: "LinkSettings 
     analysts' locked decisions), then rewrite the incidents that changed."""
     from datetime import date, timedelta
 
-    from .link.incident import build_incident, incident_key
+    from .assess.incident import build_incident, incident_key
     from .link.match import BlockIndex, Candidate, LinkSettings, best_cluster
 
     s = settings or LinkSettings()
@@ -198,7 +198,7 @@ def link_stored(store: Store, *, rebuild: bool = False, settings: "LinkSettings 
 
 def _flights(store: Store, members: list[dict[str, Any]]) -> list[Any]:
     """Stored sightings that bear on the incident of ``members``, as flight evidence."""
-    from .link.incident import flights_for, sighting_window
+    from .assess.incident import flights_for, sighting_window
 
     window = sighting_window(members)
     if window is None:
@@ -228,7 +228,7 @@ def import_sightings(store: Store, data: bytes, kind: str, *, published: str | N
 def refresh_incidents(store: Store, day_from: str, day_to: str) -> int:
     """Rebuild the incidents dated in a window that sightings bear on (after
     sightings arrive); the count rebuilt."""
-    from .link.incident import build_incident
+    from .assess.incident import build_incident
 
     n = 0
     for inc in store.list_incidents(limit=100_000, date_from=day_from, date_to=day_to + "~"):

@@ -1,5 +1,8 @@
 """Build the published incident record (spec §4) from its linked reports.
 
+Judging the incident (reconciled figures, attribution, grade) is the
+assessment stage's work; linking only decides which reports belong together.
+
 Every value traces back: figures carry the document id and span they came
 from, perpetrator mentions keep theirs, and the location and date are those
 of a member report. The judgement parts (reconciled casualties, attribution,
@@ -10,11 +13,14 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from .. import vocab
-from ..assess.attribute import FlightEvidence
+from ..model import Attribution, Report
+from .attribute import FlightEvidence, IncidentEvidence, attribute_incident
+from .grade import grade
+from .reconcile import LinkedReport, reconcile
 
 PRECISION_RANK = {"exact": 0, "locality": 1, "district": 2, "region": 3, "country": 4, None: 5}
 
@@ -32,22 +38,14 @@ def build_incident(key: str, members: list[dict[str, Any]],
     the attribution is the incident-level engine's over every member report
     and the flights; without, the most confident member report's own (the
     engine alone measures slightly worse than the per-document attribution)."""
-    from ..assess.grade import grade
-    from ..assess.reconcile import LinkedReport, reconcile
-    from ..model import Report
-
     linked = [LinkedReport(document_id=m["document_id"], published=m.get("published"), outlet=m.get("outlet"),
                            report=Report.from_dict(m["report"])) for m in members]
     reports = [m["report"] for m in members]
     rec = reconcile(linked)
     attribution = _attribution(members)
     if flights:
-        from ..assess.attribute import IncidentEvidence, attribute_incident
-
         engine = attribute_incident(IncidentEvidence.from_reports([lr.report for lr in linked], flights=flights))
         attribution = engine.to_dict()
-    from ..model import Attribution
-
     grade_label, reasons = grade(linked, Attribution.from_dict(attribution) if attribution else None)
     kinds = Counter(r.get("event_type") for r in reports if r.get("event_type"))
     located = sorted(reports, key=lambda r: (PRECISION_RANK.get((r.get("location") or {}).get("precision"), 5),
@@ -109,8 +107,6 @@ SIGHTING_MAX_RANGE_KM = 450.0
 def sighting_window(members: list[dict[str, Any]]) -> tuple[str, str] | None:
     """The time in which a sighting may bear on the incident: 0-90 minutes
     before it when its time of day is known, else its day (or date range)."""
-    from datetime import datetime, timedelta
-
     reports = [m["report"] for m in members]
     dated = sorted(reports, key=lambda r: (_date_rank(r.get("date") or {}), -(r.get("confidence") or 0)))
     d = (dated[0].get("date") or {}) if dated else {}
@@ -132,12 +128,8 @@ def flights_for(members: list[dict[str, Any]], sightings: list[dict[str, Any]]) 
     the incident, as flight evidence: seen within SIGHTING_RADIUS_KM of it,
     or flying from a known base on a heading that points at it, or headed
     for its place or governorate. The observer is the stored pseudonym."""
-    from ..assess.attribute import (  # the engine's own geometry
-        _angle,
-        _bearing,
-        _heading,
-    )
     from ..ingest.sightings import bases
+    from .attribute import _angle, _bearing, _heading  # the engine's own geometry
 
     reports = [m["report"] for m in members]
     located = sorted(reports, key=lambda r: (PRECISION_RANK.get((r.get("location") or {}).get("precision"), 5),
