@@ -453,3 +453,11 @@ def test_figures_about_other_events_say_so_in_the_output() -> None:
     out = {f.text: figure_to_model(f).to_dict() for f in figs(text)}
     assert not any(d.get("other_event") for t, d in out.items() if t.startswith("killed four"))
     assert any(d.get("other_event") for d in out.values())
+
+
+def test_a_cumulative_toll_after_a_semicolon_is_not_this_strikes() -> None:
+    text = ("Shelling killed at least nine people on Monday. Since the war began the town has been hit "
+            "almost daily; more than 200 civilians have been killed there, medics estimate.")
+    out = {f.text: f.other_event for f in figs(text)}
+    assert any(v for t, v in out.items() if "200" in t)
+    assert not any(v for t, v in out.items() if "nine" in t)

@@ -181,6 +181,7 @@ _NAMED_PRE = re.compile(
     rf"(?P<name>{_NAME})(?=\s*[,.;:(]|\s+(?:and|in|on|at|when|while|who|as|after|during)\b)"
 )
 _NAMED_ROLE = re.compile(r"^(?:(?:[a-z][a-z-]+)\s+){0,2}$")
+_PERFECT = re.compile(r"\bha(?:ve|s)\s+(?:been\s+)?(?:killed|died|wounded|injured|lost)\b")
 _CLAUSE_BREAK = re.compile(r";|\b(?:bringing|raising|taking|pushing|increasing|adding)\b")
 
 
@@ -732,8 +733,8 @@ def _mark_other_events(doc: TextDoc, cue_re: re.Pattern[str], figures: list[Figu
             between = folded[lo:hi] if lo < hi else ""
             if c_start >= f.end and _CLAUSE_BREAK.search(between):
                 continue
-            if c_start < f.start and ";" in between:
-                continue
+            if c_start < f.start and ";" in between and not _PERFECT.search(folded, f.start, f.end + 24):
+                continue  # "since …; today's strike killed 9" is today's, "…; 200 have been killed" is not
             f.other_event = True
             break
 
