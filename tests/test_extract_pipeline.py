@@ -139,3 +139,10 @@ def test_gazetteer_command_resolves_spelling_variants(sw, tmp_path, monkeypatch)
     assert same[0]["id"] == rows[0]["id"]
     assert "no place called" in sw("gazetteer", "Qwxzlpt Vvv", use_db=False).out
     assert sw("gazetteer", use_db=False).code == 2
+
+
+def test_declared_language_tags_read_by_their_primary_subtag():
+    out = extract_dict({"id": "gb", "language": "en-GB",
+                        "text": "An air strike on a market in Saraqib killed four civilians on Monday.",
+                        "published": "2020-01-15"})
+    assert out["language"] == "en" and out["reports"] and not out["errors"]

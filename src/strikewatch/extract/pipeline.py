@@ -66,8 +66,8 @@ def extract_dict(line: dict[str, Any], res: Resources | None = None) -> dict[str
 
 
 def _language(doc: Document, text: str) -> str | None:
-    if doc.language:
-        return doc.language.lower()
+    if doc.language:  # "en-GB" reads as English
+        return doc.language.strip().lower().replace("_", "-").split("-")[0] or None
     from ..ingest.lang import detect_language
 
     return detect_language(text)
