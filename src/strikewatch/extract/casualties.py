@@ -499,6 +499,22 @@ def _is_family(rules: _Rules, m: re.Match[str] | None) -> bool:
     return "famil" in words
 
 
+def _figure(doc: TextDoc, rules: _Rules, n: NumberMention, label: str, noun: re.Match[str], measure_word: str,
+            start: int, end: int, partitive: bool, is_family: bool) -> FigureMention:
+    """The figure of count ``n`` with its person noun phrase ``noun`` (group, modifiers,
+    a qualifier after it) and its measure, whichever side of the count the measure stands."""
+    group, sub = _group(rules, noun.group("grp"), noun.group("mods") or "", noun.group("of") or "", noun.group("grp2"))
+    if is_family and group == "all":
+        group = "civilians"
+    qual, low, high = n.qualifier, n.low, n.high
+    if noun.group("pq"):
+        qual, high = lexicon().post_qualifiers[_norm(noun.group("pq"))], None
+    measure, qual, low, high = _measure(label, qual, low, high)
+    return FigureMention(start=start, end=end, text=doc.text[start:end], measure=measure, group=group,
+                         low=low, high=high, qualifier=qual, subgroup=sub, part=partitive or "among" in measure_word,
+                         family=is_family or _is_family(rules, noun))
+
+
 def _read(doc: TextDoc, rules: _Rules, n: NumberMention) -> tuple[FigureMention | None, int]:
     """The figure a number heads, if its neighbours make it one; and where its noun phrase ends."""
     folded = doc.folded
@@ -507,8 +523,6 @@ def _read(doc: TextDoc, rules: _Rules, n: NumberMention) -> tuple[FigureMention 
     is_family = fam is not None
     if fam:
         start = fam.start() + (len(fam.group(0)) - len(fam.group(0).lstrip()))
-    qual = n.qualifier
-    low, high = n.low, n.high
     partitive = bool(_PARTITIVE.match(folded, n.end))
     # Count first: "23 people were killed" (also after unknown names: "6 Asayish members killed").
     m = rules.post.match(folded, n.end)
@@ -519,20 +533,10 @@ def _read(doc: TextDoc, rules: _Rules, n: NumberMention) -> tuple[FigureMention 
                 m = m2
                 break
     if m:
-        label = rules.measure_after[_norm(m.group("m"))]
         if _norm(m.group("m")) == "bodies" and _IDENTIFY.match(folded, m.end()):
             return None, m.end()  # "several bodies had not been identified": a re-mention
-        group, sub = _group(rules, m.group("grp"), m.group("mods"), m.group("of") or "", m.group("grp2"))
-        if is_family and group == "all":
-            group = "civilians"
-        if m.group("pq"):
-            qual, high = lexicon().post_qualifiers[_norm(m.group("pq"))], None
-        measure, qual, low, high = _measure(label, qual, low, high)
-        end = m.end()
-        part = partitive or "among" in m.group("m")
-        return FigureMention(start=start, end=end, text=doc.text[start:end], measure=measure, group=group,
-                    low=low, high=high, qualifier=qual, subgroup=sub, part=part,
-                    family=is_family or _is_family(rules, m)), end
+        label = rules.measure_after[_norm(m.group("m"))]
+        return _figure(doc, rules, n, label, m, m.group("m"), start, m.end(), partitive, is_family), m.end()
     a = rules.noun_after.match(folded, n.end)
     if not (a and a.group("grp")):
         for p2 in _skips(doc, n.end):
@@ -551,17 +555,7 @@ def _read(doc: TextDoc, rules: _Rules, n: NumberMention) -> tuple[FigureMention 
     p = rules.pre.search(folded, max(0, start - 60), start)
     if p and a:
         label = rules.measure_before[_norm(p.group("m"))]
-        group, sub = _group(rules, a.group("grp"), a.group("mods") or "", a.group("of") or "", a.group("grp2"))
-        if is_family and group == "all":
-            group = "civilians"
-        if a.group("pq"):
-            qual, high = lexicon().post_qualifiers[_norm(a.group("pq"))], None
-        measure, qual, low, high = _measure(label, qual, low, high)
-        s = p.start()
-        part = partitive or "among" in p.group("m")
-        return FigureMention(start=s, end=tail, text=doc.text[s:tail], measure=measure, group=group,
-                    low=low, high=high, qualifier=qual, subgroup=sub, part=part,
-                    family=is_family or _is_family(rules, a)), tail
+        return _figure(doc, rules, n, label, a, p.group("m"), p.start(), tail, partitive, is_family), tail
     # A long subject: "at least six men working for the civil defence were killed".
     if a and has_noun:
         fig = _long_subject(doc, rules, n, a, tail, start, partitive, is_family)
