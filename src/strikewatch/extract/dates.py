@@ -24,6 +24,7 @@ from importlib import resources
 from typing import Any
 
 from .. import model
+from .lexicon import alternation
 from .mentions import DateMention
 from .textutil import TextDoc
 
@@ -52,9 +53,7 @@ class _Lexicon:
     uk_spelling: re.Pattern[str]
 
 
-def _alt(words: Any) -> str:
-    """A regex alternation of ``words``, longest first so the longest phrase wins."""
-    return "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(words, key=len, reverse=True))
+_alt = alternation
 
 
 @lru_cache(maxsize=1)

@@ -291,6 +291,12 @@ def entries_lexicon(
     return Lexicon(name, phrases, acronyms, plural=plural)
 
 
+def alternation(words: Iterable[str], space: str = r"\s+") -> str:
+    """A regex alternation of phrases, longest first so the longest phrase wins;
+    a space in a phrase matches ``space`` (any blank run by default)."""
+    return "|".join(re.escape(w).replace(r"\ ", space) for w in sorted(set(words), key=len, reverse=True))
+
+
 def word_regex(words: Iterable[str]) -> re.Pattern[str]:
     """One compiled trie regex for a plain word list (folded text, plural allowed).
     An all-Arabic list gets the Arabic conventions (clitics, article, endings)."""

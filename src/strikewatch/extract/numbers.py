@@ -26,6 +26,7 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
+from .lexicon import alternation
 from .mentions import NumberMention
 from .textutil import TextDoc, fold
 
@@ -37,10 +38,7 @@ _MONTHS = (
 )
 
 
-def _alt(words: Any) -> str:
-    """A regex alternation of phrases, longest first, spaces matching any blank run."""
-    items = sorted({w for w in words}, key=len, reverse=True)
-    return "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in items)
+_alt = alternation  # phrases longest first, spaces matching any blank run
 
 
 @dataclass(frozen=True, slots=True)

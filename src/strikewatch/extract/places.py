@@ -41,6 +41,7 @@ from ..geo.gazetteer import (
     phonetic_key,
 )
 from ..model import Location
+from .lexicon import alternation
 from .mentions import PlaceMention
 from .textutil import TextDoc
 
@@ -87,7 +88,7 @@ class _Context:
 
 
 def _alt(words: list[str]) -> str:
-    return "|".join(re.escape(w).replace(r"\ ", r"[\s-]+") for w in sorted(words, key=len, reverse=True))
+    return alternation(words, r"[\s-]+")
 
 
 @lru_cache(maxsize=1)

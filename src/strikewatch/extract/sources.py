@@ -17,7 +17,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-from .lexicon import Lexicon, entries_lexicon, load_toml, normalise_ar, word_regex
+from .lexicon import (
+    Lexicon,
+    alternation,
+    entries_lexicon,
+    load_toml,
+    normalise_ar,
+    word_regex,
+)
 from .mentions import SourceMention
 from .textutil import TextDoc
 
@@ -32,7 +39,7 @@ class _SourceData:
 
 
 def _alt(words: Sequence[str]) -> str:
-    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+    return alternation(words, r"\ ")  # spaces as written
 
 
 # Canonical kind of a reporting word (SourceMention.kind).
