@@ -152,6 +152,8 @@ def link_stored(store: Store, *, rebuild: bool = False, settings: "LinkSettings 
     s = settings or LinkSettings()
     summary = LinkSummary()
     touched: set[Any] = set()
+    created: set[Any] = set()
+    fresh: set[Any] = set()  # founded in this run, joined by no other report yet
     if rebuild:
         summary.unlinked = store.unlink_unlocked()
         touched = {r["incident_id"] for r in store.linked_reports()}  # kept by analysts: rewrite them
@@ -176,6 +178,7 @@ def link_stored(store: Store, *, rebuild: bool = False, settings: "LinkSettings 
             store.add_link(row["report_id"], incident_id, method="fellegi-sunter", score=round(score.score, 3),
                            comparisons=[x.as_dict() for x in score.comparisons], day=day)
             summary.joined += 1
+            fresh.discard(incident_id)
         else:
             key, n = incident_key(row["report_id"]), 0
             while store.has_incident(key):  # the founder of an incident an analyst kept
@@ -184,15 +187,17 @@ def link_stored(store: Store, *, rebuild: bool = False, settings: "LinkSettings 
             incident_id = store.save_incident(build_incident(key, [row], flights=_flights(store, [row])))
             store.add_link(row["report_id"], incident_id, method="founded", score=None, comparisons=[], day=day)
             summary.incidents_created += 1
+            created.add(incident_id)
+            fresh.add(incident_id)
         index.add(incident_id, c)
         touched.add(incident_id)
         summary.reports += 1
-    for incident_id in sorted(touched):
+    for incident_id in sorted(touched - fresh):  # a founded incident nobody joined is already written
         members = store.linked_reports(incident_id=incident_id)
         current = store.incident_row(incident_id)
         store.save_incident(build_incident(current["incident_id"], members, flights=_flights(store, members)),
                             incident_id=incident_id)
-    summary.incidents_updated = len(touched) - summary.incidents_created
+    summary.incidents_updated = len(touched - created)
     return summary
 
 
