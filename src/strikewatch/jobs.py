@@ -7,6 +7,9 @@ the API call them.
 
 from __future__ import annotations
 
+import json
+import os
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO, Callable, Iterator
@@ -64,11 +67,6 @@ def iter_input_documents(refs: list[str], stdin: BinaryIO | None = None) -> Iter
     folders and '-' (standard input, JSON Lines), in order. An unreadable line
     or file yields a :class:`StrikewatchError` in its place, so the batch goes on
     and the output keeps one line per input."""
-    import json
-    import os
-    import sys
-    from pathlib import Path
-
     from .ingest.text import to_text
 
     def lines(raw: bytes, where: str) -> Iterator[dict | StrikewatchError]:
@@ -249,8 +247,6 @@ def refresh_incidents(store: Store, day_from: str, day_to: str) -> int:
 def evaluate_linking(path: Path, res: Any = None) -> dict[str, Any]:
     """Extract every document of a gold file, link the main reports in memory
     (the same comparisons as ``link``) and score against ``gold.incident_id``."""
-    import json
-
     from .evaluate import link_scores
     from .extract.pipeline import extract_dict
     from .link.match import Candidate, link_batch
