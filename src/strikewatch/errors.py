@@ -35,6 +35,13 @@ CODES: dict[str, str] = {
     "db_error": "The database could not be opened or written.",
     "verify_failed": "The archive or the audit chain failed verification.",
     "unsupported_language": "The document was read, but no extractor exists for its language yet.",
+    "bad_request": "An API request's parameters or body are malformed or out of range.",
+    "unauthorized": "The request needs a login or an API token, and has none that is valid.",
+    "forbidden": "The account's role does not allow this action.",
+    "csrf_failed": "A form or cookie-authenticated write came without the session's CSRF token.",
+    "rate_limited": "Too many attempts (for example failed logins); wait and try again.",
+    "conflict": "The request conflicts with what is stored (an existing name, a retired incident).",
+    "review_invalid": "A review action names a field that cannot be edited, an invalid value, or no reason.",
 }
 
 

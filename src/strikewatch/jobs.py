@@ -144,8 +144,9 @@ def link_stored(store: Store, *, rebuild: bool = False, settings: "LinkSettings 
     analysts' locked decisions), then rewrite the incidents that changed."""
     from datetime import date, timedelta
 
-    from .assess.incident import build_incident, incident_key
+    from .assess.incident import build_incident
     from .link.match import BlockIndex, Candidate, LinkSettings, best_cluster
+    from .review import incident_flights, rebuild_incident, unique_key
 
     s = settings or LinkSettings()
     summary = LinkSummary()
@@ -178,11 +179,8 @@ def link_stored(store: Store, *, rebuild: bool = False, settings: "LinkSettings 
             summary.joined += 1
             fresh.discard(incident_id)
         else:
-            key, n = incident_key(row["report_id"]), 0
-            while store.has_incident(key):  # the founder of an incident an analyst kept
-                n += 1
-                key = incident_key(f"{row['report_id']}.{n}")
-            incident_id = store.save_incident(build_incident(key, [row], flights=_flights(store, [row])))
+            key = unique_key(store, row["report_id"])  # taken: the founder of an incident an analyst kept
+            incident_id = store.save_incident(build_incident(key, [row], flights=incident_flights(store, [row])))
             store.add_link(row["report_id"], incident_id, method="founded", score=None, comparisons=[], day=day)
             summary.incidents_created += 1
             created.add(incident_id)
@@ -191,22 +189,9 @@ def link_stored(store: Store, *, rebuild: bool = False, settings: "LinkSettings 
         touched.add(incident_id)
         summary.reports += 1
     for incident_id in sorted(touched - fresh):  # a founded incident nobody joined is already written
-        members = store.linked_reports(incident_id=incident_id)
-        current = store.incident_row(incident_id)
-        store.save_incident(build_incident(current["incident_id"], members, flights=_flights(store, members)),
-                            incident_id=incident_id)
+        rebuild_incident(store, incident_id)  # the analysts' overrides applied again
     summary.incidents_updated = len(touched - created)
     return summary
-
-
-def _flights(store: Store, members: list[dict[str, Any]]) -> list[Any]:
-    """Stored sightings that bear on the incident of ``members``, as flight evidence."""
-    from .assess.incident import flights_for, sighting_window
-
-    window = sighting_window(members)
-    if window is None:
-        return []
-    return flights_for(members, store.sightings_between(*window, include_unplaced=True))
 
 
 def import_sightings(store: Store, data: bytes, kind: str, *, published: str | None = None,
@@ -231,15 +216,15 @@ def import_sightings(store: Store, data: bytes, kind: str, *, published: str | N
 def refresh_incidents(store: Store, day_from: str, day_to: str) -> int:
     """Rebuild the incidents dated in a window that sightings bear on (after
     sightings arrive); the count rebuilt."""
-    from .assess.incident import build_incident
+    from .review import incident_flights, rebuild_incident
 
     n = 0
     for inc in store.list_incidents(limit=100_000, date_from=day_from, date_to=day_to + "~"):
         row = store.incident_row(inc["incident_id"])
         members = store.linked_reports(incident_id=row["id"])
-        flights = _flights(store, members) if members else []
+        flights = incident_flights(store, members) if members else []
         if flights:  # without flights nothing would change
-            store.save_incident(build_incident(row["incident_id"], members, flights=flights), incident_id=row["id"])
+            rebuild_incident(store, row["id"], flights=flights)
             n += 1
     return n
 

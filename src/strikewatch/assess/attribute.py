@@ -718,10 +718,10 @@ def _flights(ev: IncidentEvidence, prof: Profile, when: date | None, add: Any) -
             if e is not None and ("base", e.name) not in done:
                 done.add(("base", e.name))
                 _spread(add, "base", e, f"took off from {fl.origin}{who}")
-        deg = _heading(fl.heading)
+        deg = heading_degrees(fl.heading)
         if deg is not None and ev.lat is not None and ev.lon is not None and ("heading", "") not in done:
             fits = [b for b in prof.bases if b.lat is not None and b.active(when)
-                    and _angle(_bearing(b.lat, b.lon, ev.lat, ev.lon), deg) <= prof.weights.heading_tolerance]
+                    and angle_between(bearing(b.lat, b.lon, ev.lat, ev.lon), deg) <= prof.weights.heading_tolerance]
             if fits and not (fl.origin and _match(prof.bases, fl.origin, when)):
                 done.add(("heading", ""))
                 ops: dict[str, float] = defaultdict(float)
@@ -752,7 +752,7 @@ _COMPASS = {
 _WORDS = {"north": "n", "south": "s", "east": "e", "west": "w"}
 
 
-def _heading(h: float | str | None) -> float | None:
+def heading_degrees(h: float | str | None) -> float | None:
     """Degrees from a number or a compass point ("NE", "north-east", "northeast")."""
     if h is None:
         return None
@@ -768,7 +768,7 @@ def _heading(h: float | str | None) -> float | None:
     return _COMPASS.get(s)
 
 
-def _bearing(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+def bearing(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     """Initial great-circle bearing from point 1 to point 2, degrees from north."""
     p1, p2 = math.radians(lat1), math.radians(lat2)
     dl = math.radians(lon2 - lon1)
@@ -777,7 +777,8 @@ def _bearing(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     return math.degrees(math.atan2(x, y)) % 360
 
 
-def _angle(a: float, b: float) -> float:
+def angle_between(a: float, b: float) -> float:
+    """The smaller angle between two headings, in degrees (0-180)."""
     d = abs(a - b) % 360
     return min(d, 360 - d)
 

@@ -129,7 +129,7 @@ def flights_for(members: list[dict[str, Any]], sightings: list[dict[str, Any]]) 
     or flying from a known base on a heading that points at it, or headed
     for its place or governorate. The observer is the stored pseudonym."""
     from ..ingest.sightings import bases
-    from .attribute import _angle, _bearing, _heading  # the engine's own geometry
+    from .attribute import angle_between, bearing, heading_degrees
 
     reports = [m["report"] for m in members]
     located = sorted(reports, key=lambda r: (PRECISION_RANK.get((r.get("location") or {}).get("precision"), 5),
@@ -145,9 +145,9 @@ def flights_for(members: list[dict[str, Any]], sightings: list[dict[str, Any]]) 
         if lat is not None and lon is not None and s.get("lat") is not None and s.get("lon") is not None:
             near = _km(lat, lon, s["lat"], s["lon"]) <= SIGHTING_RADIUS_KM
         base = by_base.get(s.get("origin") or "")
-        deg = _heading(s.get("heading"))
+        deg = heading_degrees(s.get("heading"))
         if not near and base and base.lat is not None and deg is not None and lat is not None and lon is not None:
-            near = (_angle(_bearing(base.lat, base.lon, lat, lon), deg) <= SIGHTING_HEADING_TOLERANCE
+            near = (angle_between(bearing(base.lat, base.lon, lat, lon), deg) <= SIGHTING_HEADING_TOLERANCE
                     and _km(base.lat, base.lon, lat, lon) <= SIGHTING_MAX_RANGE_KM)
         if not near and (s.get("destination") or s.get("place")):
             said = {_fold(x) for x in (s.get("destination"), s.get("place"), s.get("destination_admin1")) if x}

@@ -25,6 +25,10 @@ from typing import Any, Iterator
 from ..errors import IntegrityError, StoreError, StrikewatchError
 from .audit import GENESIS, canonical_json, chain_hash, row_digest
 from .clock import utcnow
+from .accounts import AccountStore
+from .index import drop_index, write_index
+from .review import ReviewStore
+from .queries import QueryStore
 from .schema import migrate
 
 #: audited tables and the column that names a row in the audit log
@@ -40,7 +44,16 @@ AUDITED: dict[str, str] = {
     "extractions": "id",
     "links": "id",
     "sightings": "id",
+    "users": "id",
+    "api_tokens": "id",
+    "settings": "name",
+    "incident_versions": "id",
+    "incident_overrides": "id",
 }
+
+#: audit actions that record a row's new content (others, such as ``read``
+#: or ``login``, are events that leave every row as it was)
+ROW_ACTIONS = frozenset({"insert", "update", "delete"})
 
 
 def default_actor() -> str:
@@ -150,7 +163,7 @@ class VerifyReport:
         return d
 
 
-class Store:
+class Store(AccountStore, QueryStore, ReviewStore):
     """An open strikewatch database. Use as a context manager or call close()."""
 
     def __init__(self, path: str | os.PathLike[str], *, actor: str | None = None) -> None:
@@ -472,20 +485,42 @@ class Store:
                 self._write("links", {"id": row[0], "incident_id": incident_id, "method": method, "locked": 1},
                             action="update")
 
-    def save_incident(self, incident: dict[str, Any], *, incident_id: int | None = None) -> int:
-        """Insert a new incident or write a new version of one (spec §4 JSON in ``data``)."""
+    def save_incident(self, incident: dict[str, Any], *, incident_id: int | None = None,
+                      reason: str | None = None) -> int:
+        """Insert a new incident or write a new version of one (spec §4 JSON in
+        ``data``). Every version is also kept in ``incident_versions`` with who
+        wrote it and why; a save that changes nothing writes nothing."""
         loc = incident.get("location") or {}
+        body = canonical_json(incident)
         values = {
-            "incident_key": incident["incident_id"], "data": canonical_json(incident),
+            "incident_key": incident["incident_id"], "data": body,
             "event_type": incident.get("event_type"), "event_date": (incident.get("date") or {}).get("start"),
             "lat": loc.get("lat"), "lon": loc.get("lon"), "grade": incident.get("grade"), "updated_at": utcnow(),
         }
         with self.transaction():
             if incident_id is None:
-                return self._write("incidents", {**values, "version": 1, "created_at": values["updated_at"]})
-            version = self.conn.execute("SELECT version FROM incidents WHERE id = ?", (incident_id,)).fetchone()[0]
-            self._write("incidents", {**values, "id": incident_id, "version": version + 1}, action="update")
-            return incident_id
+                version = 1
+                incident_id = self._write("incidents", {**values, "version": 1, "created_at": values["updated_at"]})
+            else:
+                old_version, old_body = self.conn.execute(
+                    "SELECT version, data FROM incidents WHERE id = ?", (incident_id,)).fetchone()
+                if _same_but_stamp(old_body, incident):
+                    return incident_id
+                version = old_version + 1
+                self._write("incidents", {**values, "id": incident_id, "version": version}, action="update")
+            self._write("incident_versions", {
+                "incident_id": incident_id, "version": version, "data": body, "actor": self.actor,
+                "reason": reason, "created_at": values["updated_at"]})
+            write_index(self.conn, incident_id, incident)
+        return incident_id
+
+    def incident_versions(self, incident_id: int) -> list[dict[str, Any]]:
+        """Every recorded version of an incident, oldest first."""
+        cur = self.conn.execute(
+            "SELECT version, data, actor, reason, created_at FROM incident_versions WHERE incident_id = ?"
+            " ORDER BY version", (incident_id,))
+        return [{"version": v, "data": json.loads(d), "actor": a, "reason": r, "created_at": c}
+                for v, d, a, r, c in cur]
 
     def has_incident(self, key: str) -> bool:
         return self.conn.execute("SELECT 1 FROM incidents WHERE incident_key = ?", (key,)).fetchone() is not None
@@ -504,8 +539,8 @@ class Store:
 
     def list_incidents(self, *, limit: int = 50, offset: int = 0, event_type: str | None = None,
                        date_from: str | None = None, date_to: str | None = None) -> list[dict[str, Any]]:
-        """Incidents, newest event first, as spec §4 dicts."""
-        where, args = [], []
+        """Active incidents (not merged into another), newest event first, as spec §4 dicts."""
+        where, args = [_ACTIVE], []
         if event_type:
             where.append("event_type = ?")
             args.append(event_type)
@@ -520,8 +555,8 @@ class Store:
         return [json.loads(r[0]) for r in self.conn.execute(sql, [*args, limit, offset])]
 
     def iter_incidents(self) -> Iterator[dict[str, Any]]:
-        """Every incident, oldest first, one at a time (for exports)."""
-        for (data,) in self.conn.execute("SELECT data FROM incidents ORDER BY event_date, id"):
+        """Every active incident (not merged into another), oldest first, one at a time (for exports)."""
+        for (data,) in self.conn.execute(f"SELECT data FROM incidents WHERE {_ACTIVE} ORDER BY event_date, id"):
             yield json.loads(data)
 
     def unlink_unlocked(self) -> int:
@@ -532,8 +567,10 @@ class Store:
             for link_id in ids:
                 self._write("links", {"id": link_id}, action="delete")
             orphans = [r[0] for r in self.conn.execute(
-                "SELECT id FROM incidents i WHERE NOT EXISTS (SELECT 1 FROM links l WHERE l.incident_id = i.id)")]
+                "SELECT id FROM incidents i WHERE NOT EXISTS (SELECT 1 FROM links l WHERE l.incident_id = i.id)"
+                " AND NOT EXISTS (SELECT 1 FROM incident_index x WHERE x.incident_id = i.id AND x.status = 'merged')")]
             for iid in orphans:
+                drop_index(self.conn, iid)
                 self._write("incidents", {"id": iid}, action="delete")
         return len(ids)
 
@@ -751,7 +788,8 @@ class Store:
                 digest = json.loads(payload).get("digest")
             except (ValueError, AttributeError):
                 digest = None
-            last_digest[(entity, entity_id)] = None if action == "delete" else digest
+            if action in ROW_ACTIONS:
+                last_digest[(entity, entity_id)] = None if action == "delete" else digest
         rep.head = prev
         if expect_head and expect_head != prev and not any(p.kind == "audit" for p in rep.problems):
             rep.problems.append(Problem(
@@ -774,6 +812,16 @@ class Store:
                 if entity == table and digest is not None and (entity, entity_id) not in seen:
                     rep.problems.append(Problem("row", f"{table} {entity_id}", "audited row is missing: deleted"))
         return rep
+
+
+#: incidents not retired by a merge (the derived index says which)
+_ACTIVE = "id NOT IN (SELECT incident_id FROM incident_index WHERE status = 'merged')"
+
+
+def _same_but_stamp(old_body: str, new: dict[str, Any]) -> bool:
+    """Whether a rebuilt incident says what the stored one says (``updated`` aside)."""
+    old = json.loads(old_body)
+    return {k: v for k, v in old.items() if k != "updated"} == {k: v for k, v in new.items() if k != "updated"}
 
 
 def fts_query(text: str) -> str:

@@ -12,6 +12,17 @@ from .clock import utcnow
 _NAME = re.compile(r"^(\d{4})_([a-z0-9_]+)\.sql$")
 
 
+def _rebuild_incident_index(conn: sqlite3.Connection) -> None:
+    from .index import rebuild_index
+
+    rebuild_index(conn)
+
+
+#: Python steps run after a migration's SQL, in its transaction: derived data
+#: that SQL alone cannot compute from what is already stored.
+_AFTER = {5: _rebuild_incident_index}
+
+
 def migrations() -> list[tuple[int, str, str]]:
     """(version, name, sql) for every migration shipped with the package."""
     found = []
@@ -49,6 +60,8 @@ def migrate(conn: sqlite3.Connection) -> list[int]:
             # executescript would commit implicitly; run statement by statement.
             for statement in _split_sql(sql):
                 conn.execute(statement)
+            if version in _AFTER:
+                _AFTER[version](conn)
             conn.execute(
                 "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)",
                 (version, name, utcnow()),

@@ -1,0 +1,163 @@
+"""Read queries for the workbench: filtered incident lists, map points,
+timelines and the health care view, all over the derived ``incident_index``."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from dataclasses import dataclass, fields
+from typing import Any
+
+from ..errors import StrikewatchError
+from .index import fold
+
+
+@dataclass(frozen=True)
+class IncidentFilter:
+    """What the dashboard and the API filter incidents by (every field optional)."""
+
+    date_from: str | None = None
+    date_to: str | None = None
+    place: str | None = None          # a place, district, province or country name (prefix, any script)
+    bbox: tuple[float, float, float, float] | None = None  # min lon, min lat, max lon, max lat
+    event_type: str | None = None
+    target_type: str | None = None
+    actor: str | None = None
+    grade: str | None = None
+    q: str | None = None              # words anywhere in the incident's names
+    health: bool = False              # only attacks on health care
+
+    def query_args(self) -> dict[str, str]:
+        """The filter as URL query parameters (empty ones left out)."""
+        out: dict[str, str] = {}
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if value in (None, "", False):
+                continue
+            if f.name == "bbox":
+                value = ",".join(f"{v:g}" for v in value)
+            out[f.name] = "1" if value is True else str(value)
+        return out
+
+
+def _where(flt: IncidentFilter) -> tuple[str, list[Any]]:
+    from .repo import fts_query
+
+    where, args = ["x.status = 'active'"], []
+    if flt.date_from:
+        where.append("x.event_date >= ?")
+        args.append(flt.date_from)
+    if flt.date_to:
+        where.append("x.event_date <= ?")
+        args.append(flt.date_to + "~")  # the whole last day, whatever follows the date
+    if flt.bbox:
+        west, south, east, north = flt.bbox
+        where.append("x.lat BETWEEN ? AND ?")
+        args += [south, north]
+        if west <= east:
+            where.append("x.lon BETWEEN ? AND ?")
+            args += [west, east]
+        else:  # across the antimeridian
+            where.append("(x.lon >= ? OR x.lon <= ?)")
+            args += [west, east]
+    for column in ("event_type", "grade"):
+        if getattr(flt, column):
+            where.append(f"x.{column} = ?")
+            args.append(getattr(flt, column))
+    for kind, value in (("place", flt.place), ("actor", flt.actor), ("target", flt.target_type)):
+        term = fold(value)
+        if term:
+            where.append("x.incident_id IN (SELECT incident_id FROM incident_terms"
+                         " WHERE kind = ? AND term >= ? AND term < ?)")
+            args += [kind, term, term + "\uffff"]
+    if flt.q and flt.q.strip():
+        where.append("x.incident_id IN (SELECT rowid FROM incident_fts WHERE incident_fts MATCH ?)")
+        try:
+            args.append(fts_query(flt.q))
+        except StrikewatchError as exc:
+            raise StrikewatchError(exc.message, code="bad_request") from exc
+    if flt.health:
+        where.append("x.health = 1")
+    return " AND ".join(where), args
+
+
+_LIST_COLS = ("incident_id", "event_type", "event_date", "lat", "lon", "grade", "killed", "injured", "country",
+              "admin1", "place", "actor", "health", "documents", "uncertainty")
+
+
+class QueryStore:
+    """Mixed into :class:`~strikewatch.store.repo.Store`."""
+
+    conn: sqlite3.Connection
+
+    def _select(self, sql: str, args: list[Any]) -> list[tuple[Any, ...]]:
+        try:
+            return self.conn.execute(sql, args).fetchall()
+        except sqlite3.OperationalError as exc:
+            if "fts5" in str(exc) or "MATCH" in str(exc):
+                raise StrikewatchError(f"bad search: {exc}", code="bad_request") from exc
+            raise
+
+    def search_incidents(self, flt: IncidentFilter, *, limit: int = 50, offset: int = 0,
+                         order: str = "date") -> tuple[list[dict[str, Any]], int]:
+        """(a page of incidents as index rows, the count of all that match)."""
+        where, args = _where(flt)
+        sort = {"date": "x.event_date DESC, x.incident_id DESC",
+                "uncertainty": "x.uncertainty DESC, x.event_date DESC, x.incident_id DESC"}[order]
+        cols = ", ".join(f"x.{c}" for c in _LIST_COLS[1:])
+        rows = self._select(
+            f"SELECT i.incident_key, {cols} FROM incident_index x JOIN incidents i ON i.id = x.incident_id"
+            f" WHERE {where} ORDER BY {sort} LIMIT ? OFFSET ?", [*args, limit, offset])
+        total = self._select(f"SELECT count(*) FROM incident_index x WHERE {where}", args)[0][0]
+        return [_row(r) for r in rows], total
+
+    def incident_points(self, flt: IncidentFilter, *, limit: int = 5000) -> tuple[list[dict[str, Any]], int]:
+        """Placed incidents for the map, newest first: (up to ``limit`` points, how many match)."""
+        where, args = _where(flt)
+        where += " AND x.lat IS NOT NULL AND x.lon IS NOT NULL"
+        rows = self._select(
+            "SELECT i.incident_key, x.event_type, x.event_date, x.lat, x.lon, x.place, x.killed, x.grade, x.health"
+            " FROM incident_index x JOIN incidents i ON i.id = x.incident_id"
+            f" WHERE {where} ORDER BY x.event_date DESC, x.incident_id DESC LIMIT ?", [*args, limit])
+        total = len(rows) if len(rows) < limit else self._select(
+            f"SELECT count(*) FROM incident_index x WHERE {where}", args)[0][0]
+        keys = ("incident_id", "event_type", "date", "lat", "lon", "place", "killed", "grade", "health")
+        points = [dict(zip(keys, r)) for r in rows]
+        for p in points:
+            p["health"] = bool(p["health"])
+        return points, total
+
+    def incident_timeline(self, flt: IncidentFilter) -> list[dict[str, Any]]:
+        """Incidents and deaths (best figures) by day, oldest first; undated incidents left out."""
+        where, args = _where(flt)
+        rows = self._select(
+            "SELECT substr(x.event_date, 1, 10) AS day, count(*), coalesce(sum(x.killed), 0)"
+            f" FROM incident_index x WHERE {where} AND x.event_date IS NOT NULL GROUP BY day ORDER BY day", args)
+        return [{"day": d, "incidents": n, "killed": k} for d, n, k in rows]
+
+    def health_facilities(self, flt: IncidentFilter, *, limit: int = 200) -> list[dict[str, Any]]:
+        """Named health facilities attacked, most often first: each with its incidents."""
+        where, args = _where(flt)
+        rows = self._select(
+            "SELECT t.term, i.incident_key, x.event_date, x.place, x.killed FROM incident_terms t"
+            " JOIN incident_index x ON x.incident_id = t.incident_id JOIN incidents i ON i.id = t.incident_id"
+            f" WHERE t.kind = 'facility' AND {where} ORDER BY t.term, x.event_date", args)
+        found: dict[str, dict[str, Any]] = {}
+        for term, key, day, place, killed in rows:
+            name, _, where_at = term.partition("@")
+            entry = found.setdefault(term, {"facility": name, "place": where_at or None, "incidents": []})
+            entry["incidents"].append({"incident_id": key, "date": day, "place": place, "killed": killed})
+        ranked = sorted(found.values(), key=lambda e: (-len(e["incidents"]), e["facility"]))
+        for e in ranked:
+            e["attacks"] = len(e["incidents"])
+        return ranked[:limit]
+
+    def incident_data(self, key: str) -> dict[str, Any] | None:
+        row = self.conn.execute("SELECT data FROM incidents WHERE incident_key = ?", (key,)).fetchone()
+        return json.loads(row[0]) if row else None
+
+
+def _row(r: tuple[Any, ...]) -> dict[str, Any]:
+    out = dict(zip(_LIST_COLS, r))
+    out["health"] = bool(out["health"])
+    return out
