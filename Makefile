@@ -1,20 +1,25 @@
 # strikewatch: the two commands of the README.
-#   make demo   install the tool, ingest, extract and link the sample corpus in a fresh database, show it
-#   make test   install the test needs and run the whole suite (what .ci/run runs)
+#   make demo   install the tool, ingest, extract and link the sample corpus in a fresh database,
+#               show it, then serve the workbench on http://127.0.0.1:8000/ (Ctrl-C stops;
+#               DEMO_SERVE=0 skips serving)
+#   make test   install the test needs (Debian's chromium for the browser tests included)
+#               and run the whole suite (what .ci/run runs)
 PY ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 DEMO_DB ?= demo/strikewatch.db
 SAMPLES := samples/corpus samples/json samples/txt samples/html samples/feeds
 PYTEST_ARGS ?=
+DEMO_SERVE ?= 1
+DEMO_PORT ?= 8000
 
-.PHONY: demo test test-fast install clean eval
+.PHONY: demo test test-fast install clean eval assets chromium
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
-install: $(BIN)/python
+install: $(BIN)/python assets
 	$(BIN)/python -m pip install --quiet .
 
 demo: install
@@ -27,14 +32,36 @@ demo: install
 	$(BIN)/strikewatch --db $(DEMO_DB) show sample-en-004 | head -20
 	$(BIN)/strikewatch --db $(DEMO_DB) incidents --limit 15
 	$(BIN)/strikewatch --db $(DEMO_DB) verify
+	@echo "the demo account (admin); its password is printed once:"
+	$(BIN)/strikewatch --db $(DEMO_DB) user add demo --role admin --generate-password
+	@if [ "$(DEMO_SERVE)" = "1" ]; then $(BIN)/strikewatch --db $(DEMO_DB) serve --port $(DEMO_PORT); fi
 
-test: $(BIN)/python
+test: $(BIN)/python assets chromium
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 # while working: everything but the slow tests
 test-fast: $(BIN)/python
 	$(BIN)/python -m pytest -m "not slow" -x -q $(PYTEST_ARGS)
+
+# the web app's front-end libraries (Leaflet, topojson-client, world-atlas), from the
+# npm registry at the versions in web/package-lock.json, copied into the package's
+# static/vendor/ with their licences; npm ci reruns only when the lock file changes
+WEB_LOCK := web/package-lock.json
+WEB_INSTALLED := web/node_modules/.package-lock.json
+
+$(WEB_INSTALLED): $(WEB_LOCK) web/package.json
+	npm ci --prefix web --no-audit --no-fund --ignore-scripts
+	touch $@
+
+assets: $(WEB_INSTALLED)
+	$(PY) scripts/vendor_assets.py
+
+# the browser tests drive Debian's chromium through Playwright (Playwright's own
+# browser download is not used); installed once, as root or with sudo
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get install -y -q chromium; else sudo apt-get install -y -q chromium; fi; }
 
 clean:
 	rm -rf $(VENV) demo build *.egg-info src/*.egg-info

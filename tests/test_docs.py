@@ -24,3 +24,27 @@ def test_ci_runs_the_readme_test_command():
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     assert "make test" in ci and "make test " in readme
+
+
+def test_the_checked_in_openapi_description_is_current():
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("openapi_script", ROOT / "scripts" / "openapi.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    current = module.render()
+    on_disk = (ROOT / "docs" / "openapi.json").read_text(encoding="utf-8")
+    assert current == on_disk, "docs/openapi.json is stale: run `python scripts/openapi.py`"
+
+
+def test_every_api_route_is_in_the_workbench_doc():
+    import json
+
+    doc = (ROOT / "docs" / "workbench.md").read_text(encoding="utf-8")
+    paths = json.loads((ROOT / "docs" / "openapi.json").read_text(encoding="utf-8"))["paths"]
+    for path in paths:
+        tail = path.removeprefix("/api/v1")
+        if tail == "/openapi.json":
+            continue
+        first = "/" + tail.strip("/").split("/")[0]
+        assert f"`{first}" in doc or f"{first}" in doc, f"route {path} missing from docs/workbench.md"

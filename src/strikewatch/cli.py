@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sys
 from datetime import datetime, timezone
 from pathlib import Path
@@ -17,7 +18,7 @@ import click
 
 from . import __version__
 from .config import IngestSettings, default_db_path, env_allow_networks
-from .errors import StrikewatchError
+from .errors import StrikewatchError, UsageError
 from .store import Store
 
 
@@ -616,6 +617,116 @@ def status(ctx: Context, as_json: bool) -> None:
     click.echo(f"quarantined:  {info['quarantined']}")
     click.echo(f"archive:      {info['archived_bytes']} bytes")
     click.echo(f"audit log:    {info['audit_entries']} entries")
+
+
+@cli.command()
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on; anything but loopback should sit behind a TLS proxy.")
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True)
+@click.option("--tiles", metavar="URL", envvar="STRIKEWATCH_TILE_URL",
+              help="A map tile server ({z}/{x}/{y}); default: the offline basemap, no third-party requests.")
+@click.option("--tiles-attribution", metavar="TEXT", envvar="STRIKEWATCH_TILE_ATTRIBUTION")
+@click.option("--secure-cookies/--no-secure-cookies", default=None,
+              help="Mark cookies Secure (default: when the request came over https).")
+@pass_ctx
+def serve(ctx: Context, host: str, port: int, tiles: str | None, tiles_attribution: str | None,
+          secure_cookies: bool | None) -> None:
+    """Run the workbench: REST API (/api/v1, OpenAPI at /api/v1/openapi.json) and
+    dashboard. Data routes need a login (`strikewatch user add`) unless an admin
+    makes the deployment public."""
+    import uvicorn
+
+    from .web.app import WebConfig, create_app
+
+    app = create_app(WebConfig(ctx.db_path, tile_url=tiles, tile_attribution=tiles_attribution,
+                               secure_cookies=secure_cookies))
+    click.echo(f"strikewatch serving {ctx.db_path} on http://{host}:{port}/ (Ctrl-C stops)", err=True)
+    uvicorn.run(app, host=host, port=port, log_level="warning", proxy_headers=False, server_header=False)
+
+
+@cli.group()
+def user() -> None:
+    """Accounts of the workbench: viewer, analyst or admin."""
+
+
+def _read_password(generate: bool, from_stdin: bool) -> str:
+    import secrets
+
+    if generate:
+        password = secrets.token_urlsafe(15)
+        click.echo(f"password: {password}")
+        return password
+    if from_stdin:
+        return sys.stdin.readline().rstrip("\n")
+    return click.prompt("password", hide_input=True, confirmation_prompt=True)
+
+
+@user.command(name="add")
+@click.argument("username")
+@click.option("--role", type=click.Choice(["viewer", "analyst", "admin"]), default="viewer", show_default=True)
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+@click.option("--generate-password", is_flag=True, help="Make a random password and print it once.")
+@pass_ctx
+def user_add(ctx: Context, username: str, role: str, password_stdin: bool, generate_password: bool) -> None:
+    """Add an account (asks for a password of 10 or more characters)."""
+    from .web.auth import hash_password
+
+    if not re.fullmatch(r"[A-Za-z0-9_.@-]{1,100}", username):
+        raise UsageError("a user name is 1-100 letters, digits or _ . @ -")
+    password_hash = hash_password(_read_password(generate_password, password_stdin))
+    with ctx.store() as store:
+        store.add_user(username, role, password_hash)
+    click.echo(f"added {username} ({role})", err=True)
+
+
+@user.command(name="list")
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@pass_ctx
+def user_list(ctx: Context, as_json: bool) -> None:
+    """Accounts and their tokens."""
+    with ctx.store() as store:
+        users, tokens = store.list_users(), store.list_tokens()
+    if as_json:
+        _echo_json({"users": users, "tokens": tokens})
+        return
+    for u in users:
+        click.echo(f"{u['username']:<24} {u['role']:<8} {'revoked ' + u['revoked_at'] if u['revoked_at'] else 'active'}")
+    for t in tokens:
+        state = f"revoked {t['revoked_at']}" if t["revoked_at"] else f"expires {t['expires_at']}"
+        click.echo(f"  token {t['id']:<5} {t['username']:<16} {t['name']:<20} {state}")
+
+
+@user.command(name="revoke")
+@click.argument("username")
+@pass_ctx
+def user_revoke(ctx: Context, username: str) -> None:
+    """Revoke an account: no more logins; its sessions and tokens stop at once."""
+    with ctx.store() as store:
+        store.revoke_user(username)
+    click.echo(f"revoked {username}", err=True)
+
+
+@user.command(name="token")
+@click.argument("username")
+@click.option("--name", default="cli", show_default=True, help="What the token is for.")
+@click.option("--days", type=click.FloatRange(min=0.001, max=3650), default=90, show_default=True)
+@click.option("--revoke", "revoke_id", type=int, metavar="ID", help="Revoke this token instead.")
+@pass_ctx
+def user_token(ctx: Context, username: str, name: str, days: float, revoke_id: int | None) -> None:
+    """Make an API token for an account (printed once; only its hash is kept), or --revoke one."""
+    with ctx.store() as store:
+        account = store.user(username)
+        if account is None:
+            raise StrikewatchError(f"no user {username!r}", code="not_found")
+        if revoke_id is not None:
+            if (store.token(revoke_id) or {}).get("username") != username:
+                raise StrikewatchError(f"{username} has no token {revoke_id}", code="not_found")
+            store.revoke_token(revoke_id)
+            click.echo(f"revoked token {revoke_id}", err=True)
+            return
+        value, record = store.create_token(account["id"], name, days=days)
+    click.echo(value)
+    click.echo(f"token {record['id']} for {username}, expires {record['expires_at']}", err=True)
 
 
 def main(argv: list[str] | None = None) -> None:

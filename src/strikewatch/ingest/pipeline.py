@@ -192,6 +192,10 @@ class Ingester:
         except OSError as exc:
             self._quarantine(path, None, "file", StrikewatchError(f"cannot read {path}: {exc.strerror or exc}", code="unreadable"))
             return
+        self.ingest_bytes(raw, path)
+
+    def ingest_bytes(self, raw: bytes, path: str) -> None:
+        """The bytes of a file named ``path`` (read already, or uploaded): its suffix chooses the reader."""
         suffix = Path(path).suffix.lower()
         if suffix in JSONL_SUFFIXES:
             self.ingest_jsonl(raw, path)

@@ -111,6 +111,13 @@ class QueryStore:
         total = self._select(f"SELECT count(*) FROM incident_index x WHERE {where}", args)[0][0]
         return [_row(r) for r in rows], total
 
+    def incident_totals(self, flt: IncidentFilter) -> tuple[int, int]:
+        """(incidents, killed: the sum of their best figures) matching ``flt``."""
+        where, args = _where(flt)
+        n, killed = self._select(
+            f"SELECT count(*), coalesce(sum(x.killed), 0) FROM incident_index x WHERE {where}", args)[0]
+        return n, killed
+
     def incident_points(self, flt: IncidentFilter, *, limit: int = 5000) -> tuple[list[dict[str, Any]], int]:
         """Placed incidents for the map, newest first: (up to ``limit`` points, how many match)."""
         where, args = _where(flt)

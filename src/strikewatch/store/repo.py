@@ -345,8 +345,8 @@ class Store(AccountStore, QueryStore, ReviewStore):
         """By numeric id, content key (full or a prefix of 8+), or source id."""
         cols = self._DOC_COLS
         row = None
-        if isinstance(ref, int) or (isinstance(ref, str) and ref.isdigit()):
-            row = self.conn.execute(f"SELECT {cols} FROM documents WHERE id = ?", (int(ref),)).fetchone()
+        if _row_id(ref) is not None:
+            row = self.conn.execute(f"SELECT {cols} FROM documents WHERE id = ?", (_row_id(ref),)).fetchone()
         if row is None and isinstance(ref, str):
             row = self.conn.execute(
                 f"SELECT {cols} FROM documents WHERE source_id = ? ORDER BY id LIMIT 1", (ref,)
@@ -519,8 +519,14 @@ class Store(AccountStore, QueryStore, ReviewStore):
         cur = self.conn.execute(
             "SELECT version, data, actor, reason, created_at FROM incident_versions WHERE incident_id = ?"
             " ORDER BY version", (incident_id,))
-        return [{"version": v, "data": json.loads(d), "actor": a, "reason": r, "created_at": c}
-                for v, d, a, r, c in cur]
+        out = [{"version": v, "data": json.loads(d), "actor": a, "reason": r, "created_at": c}
+               for v, d, a, r, c in cur]
+        current = self.conn.execute("SELECT version, data, updated_at FROM incidents WHERE id = ?",
+                                    (incident_id,)).fetchone()
+        if current and not any(v["version"] == current[0] for v in out):  # saved before versions were kept
+            out.append({"version": current[0], "data": json.loads(current[1]), "actor": None,
+                        "reason": "saved before version history was kept", "created_at": current[2]})
+        return out
 
     def has_incident(self, key: str) -> bool:
         return self.conn.execute("SELECT 1 FROM incidents WHERE incident_key = ?", (key,)).fetchone() is not None
@@ -529,7 +535,7 @@ class Store(AccountStore, QueryStore, ReviewStore):
         """An incident by public key ("inc-…") or number, with its spec §4 data."""
         cur = self.conn.execute(
             "SELECT id, incident_key, version, data, created_at, updated_at FROM incidents"
-            " WHERE incident_key = ? OR id = ?", (str(ref), int(ref) if str(ref).isdigit() else -1))
+            " WHERE incident_key = ? OR id = ?", (str(ref), _row_id(ref) or -1))
         row = cur.fetchone()
         if row is None:
             raise StrikewatchError(f"no incident {ref!r}", code="not_found")
@@ -812,6 +818,12 @@ class Store(AccountStore, QueryStore, ReviewStore):
                 if entity == table and digest is not None and (entity, entity_id) not in seen:
                     rep.problems.append(Problem("row", f"{table} {entity_id}", "audited row is missing: deleted"))
         return rep
+
+
+def _row_id(ref: str | int) -> int | None:
+    """A reference that is a row number (ASCII digits, in SQLite's range), else None."""
+    text = str(ref)
+    return int(text) if text.isascii() and text.isdigit() and len(text) <= 18 else None
 
 
 #: incidents not retired by a merge (the derived index says which)

@@ -1,0 +1,1 @@
+"""The analyst's workbench: REST API and dashboard (``strikewatch serve``)."""
