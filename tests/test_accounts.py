@@ -144,8 +144,12 @@ def test_filters_over_the_index(db: Path) -> None:
         assert facilities[0]["attacks"] == 2 and facilities[0]["facility"] == "saraqib surgical hospital"
         timeline = store.incident_timeline(IncidentFilter())
         assert [d["day"] for d in timeline] == ["2020-02-03", "2020-03-09", "2021-05-01"]
-        points, total = store.incident_points(IncidentFilter(), limit=2)
-        assert len(points) == 2 and total == 3
+        text, n, total = store.incident_features(IncidentFilter(), limit=2)
+        features = json.loads(text)
+        assert n == len(features) == 2 and total == 3
+        assert features[0]["properties"]["incident_id"] == "inc-b" and features[0]["properties"]["health"] is False
+        assert features[0]["geometry"]["coordinates"] == [32.6, 46.6]
+        assert json.loads(store.incident_features(IncidentFilter(place="nowhere"))[0]) == []
         with pytest.raises(Exception) as err:
             store.search_incidents(IncidentFilter(q='"*'))
         assert err.value.code == "bad_request"
@@ -210,13 +214,15 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def test_serve_runs_on_loopback_and_guards_data(sw, db: Path) -> None:
-    """`strikewatch serve` for real: a process on loopback answering the API."""
+@pytest.mark.parametrize("workers", ["1", "2"])
+def test_serve_runs_on_loopback_and_guards_data(sw, db: Path, workers: str) -> None:
+    """`strikewatch serve` for real: a process (or two workers) on loopback answering the API."""
     assert sw("ingest", str(SAMPLES / "corpus")).code == 0
     assert sw("link").code == 0
     token = sw("user", "add", "vi", "--generate-password").code == 0 and sw("user", "token", "vi").out.strip()
     port = _free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "strikewatch", "--db", str(db), "serve", "--port", str(port)],
+    proc = subprocess.Popen([sys.executable, "-m", "strikewatch", "--db", str(db), "serve", "--port", str(port),
+                             "--workers", workers],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     try:
         base = f"http://127.0.0.1:{port}"

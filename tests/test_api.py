@@ -714,3 +714,30 @@ def test_security_headers(ro: dict[str, httpx.Client]) -> None:
     assert "unsafe-inline" not in csp and "frame-ancestors 'none'" in csp
     assert r.headers["x-content-type-options"] == "nosniff"
     assert r.headers["cache-control"] == "no-store"
+
+
+def test_concurrent_requests_each_use_their_own_store(clients: dict[str, httpx.Client], server: LiveServer,
+                                                      world: World) -> None:
+    """Readers in parallel, as three different users: every audited read carries the
+    right reader, and every store lent to a request comes back to the pool."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    doc = next(iter(world.documents.values()))
+    roles = ["viewer", "analyst", "admin"] * 12
+
+    def read(role: str) -> int:
+        return clients[role].get(f"{API}/documents/{doc}").status_code
+
+    with ThreadPoolExecutor(max_workers=12) as pool:
+        assert set(pool.map(read, roles)) == {200}
+    with world.store() as store:
+        reads = [e for e in store.audit_entries(entity="documents", entity_id=doc, limit=100) if e["action"] == "read"]
+        names = {world_role: f"web:{store.user_by_id(world.user_ids[world_role])['username']}"
+                 for world_role in ("viewer", "analyst", "admin")}
+        assert sorted(e["actor"] for e in reads) == sorted(names[r] for r in roles)
+        assert store.verify().ok
+    pool_ = server.app.state.stores
+    deadline = time.monotonic() + 5  # a store goes back just after its response is sent
+    while pool_._free.qsize() != len(pool_._all) and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert pool_._free.qsize() == len(pool_._all) > 0  # all returned, none leaked

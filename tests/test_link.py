@@ -95,3 +95,37 @@ def test_stored_reports_link_into_incidents_with_reasons_and_rebuild_respects_an
         assert kept and kept[0]["locked"]
         assert store.verify().ok
     assert len(sw("incidents", "--json", "--limit", "500").json()) == len(incidents)
+
+
+def test_two_linkers_at_once_link_each_report_once(sw, db):
+    """The command line and the API's ingests may link at the same time: one waits."""
+    import threading
+
+    from strikewatch.jobs import link_stored
+    from strikewatch.store import Store
+
+    from .conftest import SAMPLES
+
+    assert sw("ingest", str(SAMPLES / "corpus")).code == 0
+    errors: list[BaseException] = []
+    start = threading.Barrier(2)
+
+    def run() -> None:
+        try:
+            with Store(db) as store:
+                start.wait()
+                link_stored(store)
+        except BaseException as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    with Store(db) as store:
+        reports = store.conn.execute("SELECT count(*) FROM reports").fetchone()[0]
+        linked = store.conn.execute("SELECT count(*), count(DISTINCT report_id) FROM links").fetchone()
+        assert linked == (reports, reports)
+        assert store.verify().ok

@@ -628,20 +628,30 @@ def status(ctx: Context, as_json: bool) -> None:
 @click.option("--tiles-attribution", metavar="TEXT", envvar="STRIKEWATCH_TILE_ATTRIBUTION")
 @click.option("--secure-cookies/--no-secure-cookies", default=None,
               help="Mark cookies Secure (default: when the request came over https).")
+@click.option("--workers", type=click.IntRange(1, 64), default=1, show_default=True,
+              help="Worker processes (each with its own connections; failed-login limits are per process).")
 @pass_ctx
 def serve(ctx: Context, host: str, port: int, tiles: str | None, tiles_attribution: str | None,
-          secure_cookies: bool | None) -> None:
+          secure_cookies: bool | None, workers: int) -> None:
     """Run the workbench: REST API (/api/v1, OpenAPI at /api/v1/openapi.json) and
     dashboard. Data routes need a login (`strikewatch user add`) unless an admin
     makes the deployment public."""
     import uvicorn
 
-    from .web.app import WebConfig, create_app
+    from .web.app import ENV_CONFIG, WebConfig, create_app
 
-    app = create_app(WebConfig(ctx.db_path, tile_url=tiles, tile_attribution=tiles_attribution,
-                               secure_cookies=secure_cookies))
     click.echo(f"strikewatch serving {ctx.db_path} on http://{host}:{port}/ (Ctrl-C stops)", err=True)
-    uvicorn.run(app, host=host, port=port, log_level="warning", proxy_headers=False, server_header=False)
+    options = {"host": host, "port": port, "log_level": "warning", "proxy_headers": False, "server_header": False}
+    if workers == 1:
+        uvicorn.run(create_app(WebConfig(ctx.db_path, tile_url=tiles, tile_attribution=tiles_attribution,
+                                         secure_cookies=secure_cookies)), **options)
+        return
+    settings = {"db_path": str(ctx.db_path), "tile_url": tiles, "tile_attribution": tiles_attribution,
+                "secure_cookies": None if secure_cookies is None else ("1" if secure_cookies else "0")}
+    for key, value in settings.items():
+        os.environ[ENV_CONFIG[key]] = value or ""
+    create_app(WebConfig(ctx.db_path)).state.stores.close()  # migrate once before the workers start
+    uvicorn.run("strikewatch.web.app:from_environment", factory=True, workers=workers, **options)
 
 
 @cli.group()

@@ -141,7 +141,14 @@ class LinkSummary:
 
 def link_stored(store: Store, *, rebuild: bool = False, settings: "LinkSettings | None" = None) -> LinkSummary:
     """Link every stored report not yet linked (``rebuild``: re-link all but the
-    analysts' locked decisions), then rewrite the incidents that changed."""
+    analysts' locked decisions), then rewrite the incidents that changed. One
+    linker at a time per database (the command line, the API's ingests): two
+    would both take the same new reports."""
+    with store.exclusive("link"):
+        return _link_stored(store, rebuild=rebuild, settings=settings)
+
+
+def _link_stored(store: Store, *, rebuild: bool, settings: "LinkSettings | None") -> LinkSummary:
     from datetime import date, timedelta
 
     from .assess.incident import build_incident

@@ -98,6 +98,7 @@ def index_entry(data: dict[str, Any]) -> IndexEntry:
         *(data.get("sources") or []), *(data.get("document_ids") or []),
     ]))
     row = {
+        "incident_key": data.get("incident_id"),
         "status": "merged" if data.get("merged_into") else "active",
         "event_type": data.get("event_type"),
         "event_date": date.get("start"),
@@ -117,7 +118,7 @@ def index_entry(data: dict[str, Any]) -> IndexEntry:
     return IndexEntry(row, tuple(sorted(terms)), body)
 
 
-_COLUMNS = ("status", "event_type", "event_date", "lat", "lon", "grade", "killed", "injured", "country", "admin1",
+_COLUMNS = ("incident_key", "status", "event_type", "event_date", "lat", "lon", "grade", "killed", "injured", "country", "admin1",
             "place", "actor", "health", "documents", "uncertainty")
 
 

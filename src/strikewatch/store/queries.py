@@ -81,7 +81,7 @@ def _where(flt: IncidentFilter) -> tuple[str, list[Any]]:
     return " AND ".join(where), args
 
 
-_LIST_COLS = ("incident_id", "event_type", "event_date", "lat", "lon", "grade", "killed", "injured", "country",
+_LIST_COLS = ("incident_key", "event_type", "event_date", "lat", "lon", "grade", "killed", "injured", "country",
               "admin1", "place", "actor", "health", "documents", "uncertainty")
 
 
@@ -104,12 +104,19 @@ class QueryStore:
         where, args = _where(flt)
         sort = {"date": "x.event_date DESC, x.incident_id DESC",
                 "uncertainty": "x.uncertainty DESC, x.event_date DESC, x.incident_id DESC"}[order]
-        cols = ", ".join(f"x.{c}" for c in _LIST_COLS[1:])
+        cols = ", ".join(f"x.{c}" for c in _LIST_COLS)
+        # the page's ids first, from a covering index, then only those rows
         rows = self._select(
-            f"SELECT i.incident_key, {cols} FROM incident_index x JOIN incidents i ON i.id = x.incident_id"
-            f" WHERE {where} ORDER BY {sort} LIMIT ? OFFSET ?", [*args, limit, offset])
-        total = self._select(f"SELECT count(*) FROM incident_index x WHERE {where}", args)[0][0]
-        return [_row(r) for r in rows], total
+            f"SELECT {cols} FROM (SELECT x.incident_id AS id FROM incident_index x WHERE {where}"
+            f" ORDER BY {sort} LIMIT ? OFFSET ?) p JOIN incident_index x ON x.incident_id = p.id ORDER BY {sort}",
+            [*args, limit, offset])
+        return [_row(r) for r in rows], self._count(flt, where, args)
+
+    def _count(self, flt: IncidentFilter, where: str, args: list[Any]) -> int:
+        if flt.place or flt.actor or flt.target_type or (flt.q and flt.q.strip()):
+            # start from the matching terms, not from every active row
+            where = where.replace("x.status = 'active'", "+x.status = 'active'", 1)
+        return self._select(f"SELECT count(*) FROM incident_index x WHERE {where}", args)[0][0]
 
     def incident_totals(self, flt: IncidentFilter) -> tuple[int, int]:
         """(incidents, killed: the sum of their best figures) matching ``flt``."""
@@ -118,21 +125,23 @@ class QueryStore:
             f"SELECT count(*), coalesce(sum(x.killed), 0) FROM incident_index x WHERE {where}", args)[0]
         return n, killed
 
-    def incident_points(self, flt: IncidentFilter, *, limit: int = 5000) -> tuple[list[dict[str, Any]], int]:
-        """Placed incidents for the map, newest first: (up to ``limit`` points, how many match)."""
+    def incident_features(self, flt: IncidentFilter, *, limit: int = 5000) -> tuple[str, int, int]:
+        """Placed incidents for the map, newest first, as GeoJSON features: (a JSON
+        array's text, built by SQLite; how many it holds; how many match)."""
         where, args = _where(flt)
-        where += " AND x.lat IS NOT NULL AND x.lon IS NOT NULL"
-        rows = self._select(
-            "SELECT i.incident_key, x.event_type, x.event_date, x.lat, x.lon, x.place, x.killed, x.grade, x.health"
-            " FROM incident_index x JOIN incidents i ON i.id = x.incident_id"
-            f" WHERE {where} ORDER BY x.event_date DESC, x.incident_id DESC LIMIT ?", [*args, limit])
-        total = len(rows) if len(rows) < limit else self._select(
-            f"SELECT count(*) FROM incident_index x WHERE {where}", args)[0][0]
-        keys = ("incident_id", "event_type", "date", "lat", "lon", "place", "killed", "grade", "health")
-        points = [dict(zip(keys, r)) for r in rows]
-        for p in points:
-            p["health"] = bool(p["health"])
-        return points, total
+        sort = "x.event_date DESC, x.incident_id DESC"
+        # "+" keeps the planner on the date order instead of the geo index and a sort
+        inner = (f"SELECT x.incident_id AS id FROM incident_index x WHERE {where}"
+                 f" AND +x.lat IS NOT NULL AND +x.lon IS NOT NULL ORDER BY {sort} LIMIT ?")
+        feature = ("json_object('type', 'Feature', 'geometry', json_object('type', 'Point', 'coordinates',"
+                   " json_array(x.lon, x.lat)), 'properties', json_object('incident_id', x.incident_key,"
+                   " 'event_type', x.event_type, 'date', x.event_date, 'place', x.place, 'killed', x.killed,"
+                   " 'grade', x.grade, 'health', json(CASE WHEN x.health THEN 'true' ELSE 'false' END)))")
+        text, n = self._select(
+            f"SELECT '[' || coalesce(group_concat(f, ','), '') || ']', count(*) FROM (SELECT {feature} AS f"
+            f" FROM ({inner}) p JOIN incident_index x ON x.incident_id = p.id ORDER BY {sort})", [*args, limit])[0]
+        total = n if n < limit else self._count(flt, where + " AND x.lat IS NOT NULL AND x.lon IS NOT NULL", args)
+        return text, n, total
 
     def incident_timeline(self, flt: IncidentFilter) -> list[dict[str, Any]]:
         """Incidents and deaths (best figures) by day, oldest first; undated incidents left out."""
@@ -146,8 +155,8 @@ class QueryStore:
         """Named health facilities attacked, most often first: each with its incidents."""
         where, args = _where(flt)
         rows = self._select(
-            "SELECT t.term, i.incident_key, x.event_date, x.place, x.killed FROM incident_terms t"
-            " JOIN incident_index x ON x.incident_id = t.incident_id JOIN incidents i ON i.id = t.incident_id"
+            "SELECT t.term, x.incident_key, x.event_date, x.place, x.killed FROM incident_terms t"
+            " JOIN incident_index x ON x.incident_id = t.incident_id"
             f" WHERE t.kind = 'facility' AND {where} ORDER BY t.term, x.event_date", args)
         found: dict[str, dict[str, Any]] = {}
         for term, key, day, place, killed in rows:
@@ -159,12 +168,20 @@ class QueryStore:
             e["attacks"] = len(e["incidents"])
         return ranked[:limit]
 
+    def incidents_of_document(self, document_id: int) -> list[dict[str, Any]]:
+        """The incidents a document's reports are linked to, with their status."""
+        rows = self.conn.execute(
+            "SELECT DISTINCT x.incident_key, x.status, x.incident_id FROM links l JOIN reports r ON r.id = l.report_id"
+            " JOIN incident_index x ON x.incident_id = l.incident_id WHERE r.document_id = ? ORDER BY x.incident_id",
+            (document_id,))
+        return [{"key": k, "status": s} for k, s, _ in rows]
+
     def incident_data(self, key: str) -> dict[str, Any] | None:
         row = self.conn.execute("SELECT data FROM incidents WHERE incident_key = ?", (key,)).fetchone()
         return json.loads(row[0]) if row else None
 
 
 def _row(r: tuple[Any, ...]) -> dict[str, Any]:
-    out = dict(zip(_LIST_COLS, r))
+    out = dict(zip(("incident_id",) + _LIST_COLS[1:], r))
     out["health"] = bool(out["health"])
     return out

@@ -224,6 +224,19 @@ class Store(AccountStore, QueryStore, ReviewStore):
                 self.conn.execute("ROLLBACK")
                 raise StoreError(f"commit failed on {self.path}: {exc}") from exc
 
+    @contextmanager
+    def exclusive(self, name: str) -> Iterator[None]:
+        """Hold a named lock of this database across threads and processes (an
+        advisory lock on a file beside it), e.g. so that one linker runs at a time."""
+        import fcntl
+
+        with open(self.path.with_name(f"{self.path.name}.{name}.lock"), "a") as fh:
+            fcntl.flock(fh, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(fh, fcntl.LOCK_UN)
+
     def _row_digest(self, table: str, key: Any) -> str | None:
         cur = self.conn.execute(f"SELECT * FROM {table} WHERE {AUDITED[table]} = ?", (key,))
         row = cur.fetchone()

@@ -75,8 +75,8 @@ class ReviewStore:
     def review_queue(self, limit: int = 50, offset: int = 0) -> list[dict[str, Any]]:
         """Active incidents, most uncertain first, then newest event, with their index columns."""
         rows = self._dicts(
-            "SELECT x.*, i.incident_key FROM incident_index x JOIN incidents i ON i.id = x.incident_id"
-            " WHERE x.status = 'active' ORDER BY x.uncertainty DESC, x.event_date DESC, i.id DESC"
+            "SELECT x.* FROM incident_index x"
+            " WHERE x.status = 'active' ORDER BY x.uncertainty DESC, x.event_date DESC, x.incident_id DESC"
             " LIMIT ? OFFSET ?", (limit, offset))
         for r in rows:  # named as incident_row names them: id the number, incident_id the key
             r["id"], r["incident_id"] = r.pop("incident_id"), r.pop("incident_key")

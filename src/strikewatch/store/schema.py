@@ -20,7 +20,7 @@ def _rebuild_incident_index(conn: sqlite3.Connection) -> None:
 
 #: Python steps run after a migration's SQL, in its transaction: derived data
 #: that SQL alone cannot compute from what is already stored.
-_AFTER = {5: _rebuild_incident_index}
+_AFTER = {6: _rebuild_incident_index}  # 0005's index is remade by 0006
 
 
 def migrations() -> list[tuple[int, str, str]]:

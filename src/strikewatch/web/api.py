@@ -14,7 +14,7 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, File, Form, Query, Request, Response, UploadFile
 from fastapi import Path as PathParam
-from fastapi.responses import JSONResponse, StreamingResponse
+from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from .. import vocab
@@ -310,15 +310,20 @@ def incidents(flt: Filter, ctx: Ctx = Depends(viewer), limit: Annotated[int, Que
                         next_offset=offset + limit if offset + limit < total else None)
 
 
-@router.get("/incidents/map", tags=["incidents"])
+_FEATURES = {"200": {"description": "A GeoJSON FeatureCollection", "content": {"application/json": {"schema": {
+    "type": "object", "required": ["type", "features", "total", "truncated"],
+    "properties": {"type": {"const": "FeatureCollection"}, "features": {"type": "array", "items": {"type": "object"}},
+                   "total": {"type": "integer"}, "truncated": {"type": "boolean"}}}}}}}
+
+
+@router.get("/incidents/map", tags=["incidents"], responses=_FEATURES)
 def incident_map(flt: Filter, ctx: Ctx = Depends(viewer),
-                 limit: Annotated[int, Query(ge=1, le=20_000)] = 5000) -> JSONResponse:
+                 limit: Annotated[int, Query(ge=1, le=20_000)] = 5000) -> Response:
     """The placed incidents as a GeoJSON FeatureCollection, newest first (``truncated`` past ``limit``)."""
-    points, total = ctx.store.incident_points(flt, limit=limit)
-    features = [{"type": "Feature", "geometry": {"type": "Point", "coordinates": [p.pop("lon"), p.pop("lat")]},
-                 "properties": p} for p in points]
-    return JSONResponse({"type": "FeatureCollection", "features": features, "total": total,
-                         "truncated": total > len(features)})
+    text, n, total = ctx.store.incident_features(flt, limit=limit)
+    body = (f'{{"type":"FeatureCollection","features":{text},"total":{total},'
+            f'"truncated":{"true" if total > n else "false"}}}')
+    return Response(body, media_type="application/json")
 
 
 @router.get("/incidents/timeline", tags=["incidents"], response_model=list[TimelineDay])

@@ -11,6 +11,7 @@ tile server is configured) and ``frame-ancestors 'none'``.
 from __future__ import annotations
 
 import logging
+import queue
 import threading
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
@@ -28,6 +29,7 @@ from .. import __version__
 from ..errors import StrikewatchError
 from ..store.repo import Store
 from .auth import RateLimiter
+from .deps import LENT_KEY
 
 log = logging.getLogger("strikewatch.web")
 STATIC = Path(__file__).parent / "static"
@@ -50,29 +52,58 @@ class WebConfig:
 
 
 class StorePool:
-    """One open :class:`Store` per worker thread."""
+    """Open stores, each lent to one request at a time.
+
+    A request's dependencies and its handler may run on different worker
+    threads, so a store per thread would be shared by concurrent requests; a
+    store is lent to the request instead and returned when the
+    response is done (:class:`ReturnStores`, :func:`deps.lend`)."""
 
     def __init__(self, path: str | Path) -> None:
         self.path = path
-        self._local = threading.local()
+        self._free: queue.SimpleQueue[Store] = queue.SimpleQueue()
         self._all: list[Store] = []
         self._lock = threading.Lock()
         Store(path).close()  # create or migrate once, up front
 
-    def get(self) -> Store:
-        store = getattr(self._local, "store", None)
-        if store is None:
+    def acquire(self) -> Store:
+        try:
+            return self._free.get_nowait()
+        except queue.Empty:
             store = Store(self.path)
-            self._local.store = store
+            # reads of the index are the common case: map the file, keep a bigger cache
+            store.conn.execute("PRAGMA mmap_size = 1073741824")
+            store.conn.execute("PRAGMA cache_size = -32768")
             with self._lock:
                 self._all.append(store)
-        return store
+            return store
+
+    def release(self, store: Store) -> None:
+        if store.conn.in_transaction:  # pragma: no cover - a handler left one open
+            store.conn.execute("ROLLBACK")
+        store.actor = "web"
+        self._free.put(store)
 
     def close(self) -> None:
         with self._lock:
             for store in self._all:
                 store.close()
             self._all.clear()
+
+
+class ReturnStores:
+    """Pure ASGI middleware: the store lent to a request goes back when it is done."""
+
+    def __init__(self, app: Callable[..., Any], pool: StorePool) -> None:
+        self.app, self.pool = app, pool
+
+    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+        try:
+            await self.app(scope, receive, send)
+        finally:
+            store = scope.pop(LENT_KEY, None)
+            if store is not None:
+                self.pool.release(store)
 
 
 def csp(config: WebConfig) -> str:
@@ -180,4 +211,20 @@ def create_app(config: WebConfig) -> FastAPI:
     app.include_router(pages.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.add_middleware(SecurityHeaders, policy=csp(config))
+    app.add_middleware(ReturnStores, pool=app.state.stores)
     return app
+
+
+#: the environment ``strikewatch serve --workers N`` hands its worker processes
+ENV_CONFIG = {"db_path": "STRIKEWATCH_DB", "tile_url": "STRIKEWATCH_TILE_URL",
+              "tile_attribution": "STRIKEWATCH_TILE_ATTRIBUTION", "secure_cookies": "STRIKEWATCH_SECURE_COOKIES"}
+
+
+def from_environment() -> FastAPI:
+    """The app of one worker process (uvicorn's factory), configured by :data:`ENV_CONFIG`."""
+    import os
+
+    values: dict[str, Any] = {k: os.environ.get(v) or None for k, v in ENV_CONFIG.items()}
+    if values["secure_cookies"] is not None:
+        values["secure_cookies"] = values["secure_cookies"] == "1"
+    return create_app(WebConfig(**values))

@@ -32,8 +32,20 @@ class Ctx:
         self.store.audit_event("read", entity, entity_id, fields=fields, via=self.who.via)
 
 
+LENT_KEY = "strikewatch.store"
+
+
+def lend(request: Request) -> Store:
+    """The store lent to this request: borrowed from the app's pool on first use,
+    returned by the app's ReturnStores middleware when the response is done."""
+    store = request.scope.get(LENT_KEY)
+    if store is None:
+        store = request.scope[LENT_KEY] = request.app.state.stores.acquire()
+    return store
+
+
 def principal_of(request: Request) -> tuple[Store, Principal]:
-    store: Store = request.app.state.stores.get()
+    store = lend(request)
     who = identify(store, cookie=request.cookies.get(SESSION_COOKIE),
                    authorization=request.headers.get("authorization"))
     store.actor = f"web:{who.name}"

@@ -34,7 +34,7 @@ from ..errors import StrikewatchError
 from ..store.queries import IncidentFilter
 from . import api
 from .auth import LOGIN_CSRF_COOKIE, SESSION_COOKIE, Principal, check_csrf, hash_password, same
-from .deps import Ctx, admin, analyst, needs, principal_of, viewer
+from .deps import Ctx, admin, analyst, lend, needs, principal_of, viewer
 
 router = APIRouter(include_in_schema=False)
 
@@ -217,7 +217,7 @@ def logout(request: Request, csrf: str = Form("")) -> Response:
     cookie = request.cookies.get(SESSION_COOKIE)
     if who is not None and who.via == "session" and cookie:
         check_csrf(who, csrf)
-        request.app.state.stores.get().end_session(cookie)
+        lend(request).end_session(cookie)
     response.delete_cookie(SESSION_COOKIE, path="/")
     return response
 
@@ -919,10 +919,7 @@ def report_summary(report: dict[str, Any]) -> dict[str, Any]:
 def document_page(ref: str, request: Request, ctx: Ctx = Depends(viewer)) -> Response:
     found = ctx.store.get_document(ref)
     doc = _document_view(ctx, found.id, found.source_id, 0, set(), ctx.store.reports_for(found.id))
-    incidents = [{"key": k, "status": s} for k, s in ctx.store.conn.execute(
-        "SELECT DISTINCT i.incident_key, x.status FROM links l JOIN reports r ON r.id = l.report_id"
-        " JOIN incidents i ON i.id = l.incident_id LEFT JOIN incident_index x ON x.incident_id = i.id"
-        " WHERE r.document_id = ? ORDER BY i.id", (found.id,))]
+    incidents = ctx.store.incidents_of_document(found.id)
     return render(request, "document.html", ctx.who, doc=doc, found=found, incidents=incidents,
                   reports=[report_summary(r) for r in ctx.store.reports_for(found.id)])
 

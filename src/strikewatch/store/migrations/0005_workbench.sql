@@ -73,9 +73,9 @@ CREATE TABLE incident_overrides (
 CREATE INDEX incident_overrides_incident ON incident_overrides (incident_id);
 CREATE INDEX reviews_incident ON reviews (incident_id);
 
--- Derived from incidents.data on every save (and rebuilt from it by this
--- migration's Python step): what the dashboard filters and sorts on. Not
--- evidence, so not audited; `incidents` is.
+-- Derived from incidents.data on every save: what the dashboard filters and
+-- sorts on (migration 0006 remakes this table and fills it). Not evidence,
+-- so not audited; `incidents` is.
 CREATE TABLE incident_index (
     incident_id  INTEGER PRIMARY KEY REFERENCES incidents(id) ON DELETE CASCADE,
     status       TEXT NOT NULL,              -- active | merged
