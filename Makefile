@@ -37,7 +37,7 @@ demo: install
 	@if [ "$(DEMO_SERVE)" = "1" ]; then $(BIN)/strikewatch --db $(DEMO_DB) serve --port $(DEMO_PORT); fi
 
 test: $(BIN)/python assets chromium
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m pip install --quiet -e '.[test,spark]'
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 # while working: everything but the slow tests

@@ -19,6 +19,7 @@ import click
 from . import __version__
 from .config import IngestSettings, default_db_path, env_allow_networks
 from .errors import StrikewatchError, UsageError
+from .spark.cli import spark_group
 from .store import Store
 
 
@@ -737,6 +738,9 @@ def user_token(ctx: Context, username: str, name: str, days: float, revoke_id: i
         value, record = store.create_token(account["id"], name, days=days)
     click.echo(value)
     click.echo(f"token {record['id']} for {username}, expires {record['expires_at']}", err=True)
+
+
+cli.add_command(spark_group)  # imports no pyspark until it runs
 
 
 def main(argv: list[str] | None = None) -> None:
