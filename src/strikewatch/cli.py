@@ -745,8 +745,13 @@ cli.add_command(spark_group)  # imports no pyspark until it runs
 
 def main(argv: list[str] | None = None) -> None:
     """Entry point: one line per error, with its code; never a traceback for expected failures."""
+    run_command(cli, argv, "strikewatch")
+
+
+def run_command(command: click.Command, argv: list[str] | None, prog_name: str) -> None:
+    """Run a command (the whole CLI, or one group on its own), errors as one line each."""
     try:
-        cli.main(args=argv, prog_name="strikewatch", standalone_mode=False)
+        command.main(args=argv, prog_name=prog_name, standalone_mode=False)
     except click.exceptions.Exit as exc:
         raise SystemExit(exc.exit_code) from None
     except click.Abort:

@@ -63,20 +63,6 @@ def extract_command(inputs: tuple[str, ...], output: str, master: str | None, pa
 def main(argv: list[str] | None = None) -> None:
     """The group on its own (the driver program under spark-submit, see
     :mod:`strikewatch.spark.submit`): one line per error, as `strikewatch` prints them."""
-    import sys
+    from ..cli import run_command
 
-    from ..errors import StrikewatchError
-
-    try:
-        spark_group.main(args=argv, prog_name="strikewatch spark", standalone_mode=False)
-    except click.exceptions.Exit as exc:
-        raise SystemExit(exc.exit_code) from None
-    except click.UsageError as exc:
-        click.echo(f"error[usage]: {exc.format_message()}", err=True)
-        raise SystemExit(2) from None
-    except StrikewatchError as exc:
-        click.echo(f"error[{exc.code}]: {exc.message}", err=True)
-        raise SystemExit(2 if exc.code == "usage" else 1) from None
-    except click.Abort:
-        click.echo("error[usage]: aborted", err=True)
-        sys.exit(130)
+    run_command(spark_group, argv, "strikewatch spark")

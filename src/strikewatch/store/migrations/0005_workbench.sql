@@ -1,6 +1,6 @@
 -- The analyst's workbench (web/): accounts, sessions, API tokens, settings,
--- incident versions and analysts' overrides, and a derived index of
--- incidents for the dashboard's filters.
+-- incident versions and analysts' overrides, and the terms and text the
+-- dashboard filters incidents by (0006 adds the index of their columns).
 
 -- Accounts. Passwords are argon2id hashes (argon2-cffi); nothing else about
 -- a password is stored. A revoked account can no longer log in, and its
@@ -72,31 +72,6 @@ CREATE TABLE incident_overrides (
 );
 CREATE INDEX incident_overrides_incident ON incident_overrides (incident_id);
 CREATE INDEX reviews_incident ON reviews (incident_id);
-
--- Derived from incidents.data on every save: what the dashboard filters and
--- sorts on (migration 0006 remakes this table and fills it). Not evidence,
--- so not audited; `incidents` is.
-CREATE TABLE incident_index (
-    incident_id  INTEGER PRIMARY KEY REFERENCES incidents(id) ON DELETE CASCADE,
-    status       TEXT NOT NULL,              -- active | merged
-    event_type   TEXT,
-    event_date   TEXT,
-    lat          REAL,
-    lon          REAL,
-    grade        TEXT,
-    killed       INTEGER,                    -- best figure
-    injured      INTEGER,
-    country      TEXT,
-    admin1       TEXT,
-    place        TEXT,
-    actor        TEXT,                       -- most likely perpetrator
-    health       INTEGER NOT NULL DEFAULT 0, -- a health-care target was hit
-    documents    INTEGER NOT NULL DEFAULT 0,
-    uncertainty  REAL NOT NULL DEFAULT 0     -- review queue order, highest first
-);
-CREATE INDEX incident_index_date ON incident_index (status, event_date);
-CREATE INDEX incident_index_geo ON incident_index (status, lat, lon);
-CREATE INDEX incident_index_uncertainty ON incident_index (status, uncertainty);
 
 -- Folded terms an incident can be filtered by: kind is place | actor |
 -- target, or facility (a named health facility, "name@place").

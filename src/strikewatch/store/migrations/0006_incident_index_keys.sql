@@ -1,9 +1,11 @@
--- The derived incident index, again (see 0005), now with the public key so
--- that lists and maps never read the incidents' JSON, and with indexes that
--- cover the dashboard's common filters (measured with bench/api_bench.py on
--- 100,000 incidents). Derived data: dropped and rebuilt from incidents.data
--- by this migration's Python step.
-DROP TABLE incident_index;
+-- The derived index of incidents: what the dashboard filters and sorts on,
+-- computed from incidents.data on every save (store/index.py) and filled by
+-- this migration's Python step. Not evidence, so not audited; `incidents`
+-- is. It carries the public key so that lists and maps never read the
+-- incidents' JSON, and its indexes cover the dashboard's common filters
+-- (measured with bench/api_bench.py on 100,000 incidents). An early form of
+-- this table made by a development build of 0005 is replaced.
+DROP TABLE IF EXISTS incident_index;
 
 CREATE TABLE incident_index (
     incident_id   INTEGER PRIMARY KEY REFERENCES incidents(id) ON DELETE CASCADE,
