@@ -61,7 +61,8 @@ assets: $(WEB_INSTALLED)
 # browser download is not used); installed once, as root or with sudo
 chromium:
 	@command -v chromium >/dev/null 2>&1 || { \
-	  if [ "$$(id -u)" = 0 ]; then apt-get install -y -q chromium; else sudo apt-get install -y -q chromium; fi; }
+	  SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+	  $$SUDO apt-get install -y -q chromium || { $$SUDO apt-get update -q && $$SUDO apt-get install -y -q chromium; }; }
 
 clean:
 	rm -rf $(VENV) demo build *.egg-info src/*.egg-info
