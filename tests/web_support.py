@@ -241,8 +241,10 @@ def assert_error(response: Any, status: int | tuple[int, ...], code: str | None 
 # Fixtures.
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def offline() -> Iterator[None]:
+    """No network for one test module (undone after it, so other modules' own
+    network tests see the real resolver)."""
     mp = pytest.MonkeyPatch()
     cut_network(mp)
     yield
@@ -250,13 +252,13 @@ def offline() -> Iterator[None]:
 
 
 @pytest.fixture(scope="session")
-def web_base(tmp_path_factory: pytest.TempPathFactory, offline: None) -> World:
+def web_base(tmp_path_factory: pytest.TempPathFactory) -> World:
     """The template world; never written to (tests take copies)."""
     return build_world(tmp_path_factory.mktemp("web-base") / "strikewatch.db")
 
 
 @pytest.fixture()
-def world(web_base: World, tmp_path: Path) -> World:
+def world(web_base: World, tmp_path: Path, offline: None) -> World:
     """A fresh copy of the template world, for one test."""
     return web_base.copy(tmp_path / "world")
 
@@ -269,7 +271,7 @@ def server(world: World) -> Iterator[LiveServer]:
 
 
 @pytest.fixture(scope="module")
-def shared_world(web_base: World, tmp_path_factory: pytest.TempPathFactory) -> World:
+def shared_world(web_base: World, tmp_path_factory: pytest.TempPathFactory, offline: None) -> World:
     """One copy of the template world for a module's read-only tests."""
     return web_base.copy(tmp_path_factory.mktemp("shared-world"))
 
