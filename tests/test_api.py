@@ -376,6 +376,8 @@ def test_incident_detail_figures_trace_to_text(ro: dict[str, httpx.Client], shar
 def test_ingest_text_url_file(clients: dict[str, httpx.Client], world: World) -> None:
     c = clients["analyst"]
     before = all_incidents(c)["total"]
+    map_before = c.get(f"{API}/incidents/map").json()
+    assert c.get(f"{API}/incidents/map").json() == map_before  # an answer from the cache is the same
     r = c.post(f"{API}/ingest/text", json={
         "text": "A missile struck a school in Kharkiv on Thursday, killing 3 teachers and injuring 8 pupils, "
                 "the regional administration said.", "title": "School hit in Kharkiv", "source": "Slobozhansky News",
@@ -392,6 +394,8 @@ def test_ingest_text_url_file(clients: dict[str, httpx.Client], world: World) ->
     assert again["added"] == 0 and again["skipped"] == 1
     assert all_incidents(c)["total"] == before + 1
     assert all_incidents(c, place="Kharkiv")["total"] == 1
+    # the map's cached answer is not served once the index has moved
+    assert c.get(f"{API}/incidents/map").json()["total"] == map_before["total"] + 1
     # URLs to private, loopback and link-local addresses are refused and quarantined, never fetched
     for url in ("http://127.0.0.1:9/report", "http://10.20.30.40/x", "http://169.254.169.254/latest/meta-data/",
                 "http://[::1]/x", "http://0x7f000001/", "http://192.168.1.1/"):

@@ -135,6 +135,7 @@ def write_index(conn: Any, incident_id: int, data: dict[str, Any]) -> None:
 
 
 def drop_index(conn: Any, incident_id: int) -> None:
+    conn.execute("UPDATE incident_index_state SET version = version + 1 WHERE id = 1")
     conn.execute("DELETE FROM incident_index WHERE incident_id = ?", (incident_id,))
     conn.execute("DELETE FROM incident_terms WHERE incident_id = ?", (incident_id,))
     conn.execute("DELETE FROM incident_fts WHERE rowid = ?", (incident_id,))

@@ -168,6 +168,10 @@ class QueryStore:
             e["attacks"] = len(e["incidents"])
         return ranked[:limit]
 
+    def index_version(self) -> int:
+        """Moves whenever any incident's index entry changes (for caches of answers)."""
+        return self.conn.execute("SELECT version FROM incident_index_state WHERE id = 1").fetchone()[0]
+
     def incidents_of_document(self, document_id: int) -> list[dict[str, Any]]:
         """The incidents a document's reports are linked to, with their status."""
         rows = self.conn.execute(

@@ -320,9 +320,13 @@ _FEATURES = {"200": {"description": "A GeoJSON FeatureCollection", "content": {"
 def incident_map(flt: Filter, ctx: Ctx = Depends(viewer),
                  limit: Annotated[int, Query(ge=1, le=20_000)] = 5000) -> Response:
     """The placed incidents as a GeoJSON FeatureCollection, newest first (``truncated`` past ``limit``)."""
-    text, n, total = ctx.store.incident_features(flt, limit=limit)
-    body = (f'{{"type":"FeatureCollection","features":{text},"total":{total},'
-            f'"truncated":{"true" if total > n else "false"}}}')
+    cache, version, key = ctx.request.app.state.answers, ctx.store.index_version(), ("map", flt, limit)
+    body = cache.get(key, version)
+    if body is None:
+        text, n, total = ctx.store.incident_features(flt, limit=limit)
+        body = (f'{{"type":"FeatureCollection","features":{text},"total":{total},'
+                f'"truncated":{"true" if total > n else "false"}}}').encode("utf-8")
+        cache.put(key, version, body)
     return Response(body, media_type="application/json")
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import logging
 import queue
 import threading
+from collections import OrderedDict
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -106,6 +107,35 @@ class ReturnStores:
                 self.pool.release(store)
 
 
+class AnswerCache:
+    """Recent answers computed from the incident index, each kept with the index
+    version it was computed at and served only while that version is current
+    (so never stale); the least recently used go first."""
+
+    def __init__(self, entries: int = 64, max_bytes: int = 64 * 1024 * 1024) -> None:
+        self.entries, self.max_bytes = entries, max_bytes
+        self._items: OrderedDict[Any, tuple[int, bytes]] = OrderedDict()
+        self._bytes = 0
+        self._lock = threading.Lock()
+
+    def get(self, key: Any, version: int) -> bytes | None:
+        with self._lock:
+            found = self._items.get(key)
+            if found is None or found[0] != version:
+                return None
+            self._items.move_to_end(key)
+            return found[1]
+
+    def put(self, key: Any, version: int, body: bytes) -> None:
+        with self._lock:
+            old = self._items.pop(key, None)
+            self._bytes -= len(old[1]) if old else 0
+            self._items[key] = (version, body)
+            self._bytes += len(body)
+            while self._items and (len(self._items) > self.entries or self._bytes > self.max_bytes):
+                self._bytes -= len(self._items.popitem(last=False)[1][1])
+
+
 def csp(config: WebConfig) -> str:
     img = "'self' data:"
     if config.tile_url:
@@ -184,6 +214,7 @@ def create_app(config: WebConfig) -> FastAPI:
     app.state.config = config
     app.state.stores = StorePool(config.db_path)
     app.state.login_limiter = RateLimiter(limit=config.login_limit)
+    app.state.answers = AnswerCache()
 
     @app.exception_handler(StrikewatchError)
     def _known(request: Request, exc: StrikewatchError) -> Response:

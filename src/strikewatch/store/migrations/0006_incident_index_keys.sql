@@ -32,3 +32,11 @@ CREATE INDEX incident_index_type ON incident_index (status, event_type, event_da
 CREATE INDEX incident_index_health ON incident_index (status, health, event_date);
 CREATE INDEX incident_index_grade ON incident_index (status, grade, event_date);
 CREATE INDEX incident_index_uncertainty ON incident_index (status, uncertainty);
+
+-- A counter bumped with every change to the index: answers computed from
+-- the index (the map's) can be cached until it moves.
+CREATE TABLE incident_index_state (
+    id       INTEGER PRIMARY KEY CHECK (id = 1),
+    version  INTEGER NOT NULL
+);
+INSERT INTO incident_index_state (id, version) VALUES (1, 0);
