@@ -8,6 +8,7 @@ and is not audited; the incident rows are.
 
 from __future__ import annotations
 
+import json
 import unicodedata
 from dataclasses import dataclass
 from typing import Any
@@ -68,6 +69,15 @@ def uncertainty(data: dict[str, Any]) -> float:
     return round(score, 4)
 
 
+def _feature(row: dict[str, Any]) -> str:
+    """The map's GeoJSON Feature of an incident, kept ready in the index."""
+    return json.dumps({
+        "type": "Feature", "geometry": {"type": "Point", "coordinates": [row["lon"], row["lat"]]},
+        "properties": {"incident_id": row["incident_key"], "event_type": row["event_type"], "date": row["event_date"],
+                       "place": row["place"], "killed": row["killed"], "grade": row["grade"],
+                       "health": bool(row["health"])}}, ensure_ascii=False, separators=(",", ":"))
+
+
 def index_entry(data: dict[str, Any]) -> IndexEntry:
     loc = data.get("location") or {}
     casualties = data.get("casualties") or {}
@@ -115,11 +125,12 @@ def index_entry(data: dict[str, Any]) -> IndexEntry:
         "documents": len(data.get("document_ids") or []),
         "uncertainty": uncertainty(data),
     }
+    row["feature"] = _feature(row) if row["lat"] is not None and row["lon"] is not None else None
     return IndexEntry(row, tuple(sorted(terms)), body)
 
 
 _COLUMNS = ("incident_key", "status", "event_type", "event_date", "lat", "lon", "grade", "killed", "injured", "country", "admin1",
-            "place", "actor", "health", "documents", "uncertainty")
+            "place", "actor", "health", "documents", "uncertainty", "feature")
 
 
 def write_index(conn: Any, incident_id: int, data: dict[str, Any]) -> None:
@@ -142,9 +153,7 @@ def drop_index(conn: Any, incident_id: int) -> None:
 
 
 def rebuild_index(conn: Any) -> int:
-    """Index every incident from its stored JSON (migration 0005's Python step)."""
-    import json
-
+    """Index every incident from its stored JSON (migration 0006's Python step)."""
     n = 0
     for incident_id, body in conn.execute("SELECT id, data FROM incidents").fetchall():
         write_index(conn, incident_id, json.loads(body))

@@ -127,18 +127,15 @@ class QueryStore:
 
     def incident_features(self, flt: IncidentFilter, *, limit: int = 5000) -> tuple[str, int, int]:
         """Placed incidents for the map, newest first, as GeoJSON features: (a JSON
-        array's text, built by SQLite; how many it holds; how many match)."""
+        array's text, joined by SQLite from features kept ready in the index; how
+        many it holds; how many match)."""
         where, args = _where(flt)
         sort = "x.event_date DESC, x.incident_id DESC"
         # "+" keeps the planner on the date order instead of the geo index and a sort
         inner = (f"SELECT x.incident_id AS id FROM incident_index x WHERE {where}"
                  f" AND +x.lat IS NOT NULL AND +x.lon IS NOT NULL ORDER BY {sort} LIMIT ?")
-        feature = ("json_object('type', 'Feature', 'geometry', json_object('type', 'Point', 'coordinates',"
-                   " json_array(x.lon, x.lat)), 'properties', json_object('incident_id', x.incident_key,"
-                   " 'event_type', x.event_type, 'date', x.event_date, 'place', x.place, 'killed', x.killed,"
-                   " 'grade', x.grade, 'health', json(CASE WHEN x.health THEN 'true' ELSE 'false' END)))")
         text, n = self._select(
-            f"SELECT '[' || coalesce(group_concat(f, ','), '') || ']', count(*) FROM (SELECT {feature} AS f"
+            f"SELECT '[' || coalesce(group_concat(f, ','), '') || ']', count(*) FROM (SELECT x.feature AS f"
             f" FROM ({inner}) p JOIN incident_index x ON x.incident_id = p.id ORDER BY {sort})", [*args, limit])[0]
         total = n if n < limit else self._count(flt, where + " AND x.lat IS NOT NULL AND x.lon IS NOT NULL", args)
         return text, n, total

@@ -80,4 +80,5 @@ class ReviewStore:
             " LIMIT ? OFFSET ?", (limit, offset))
         for r in rows:  # named as incident_row names them: id the number, incident_id the key
             r["id"], r["incident_id"] = r.pop("incident_id"), r.pop("incident_key")
+            r.pop("feature", None)
         return rows

@@ -24,7 +24,8 @@ CREATE TABLE incident_index (
     actor         TEXT,                       -- most likely perpetrator
     health        INTEGER NOT NULL DEFAULT 0, -- a health-care target was hit
     documents     INTEGER NOT NULL DEFAULT 0,
-    uncertainty   REAL NOT NULL DEFAULT 0     -- review queue order, highest first
+    uncertainty   REAL NOT NULL DEFAULT 0,    -- review queue order, highest first
+    feature       TEXT                        -- the map's GeoJSON Feature, when placed
 );
 CREATE INDEX incident_index_date ON incident_index (status, event_date, lat, lon);
 CREATE INDEX incident_index_geo ON incident_index (status, lat, lon, event_date);
