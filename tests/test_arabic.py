@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import re
+
 from hypothesis import given
 from hypothesis import strategies as st
 
-from strikewatch.extract.arabic import normalise, to_original
+from strikewatch.extract.arabic import _MAP, normalise, to_original
 
 
 def test_variants_unify_and_spans_map_back():
@@ -32,3 +34,27 @@ def test_dots_hiding_a_word_are_dropped_but_sentence_stops_stay():
     norm, offsets = normalise("مق.تل طفل. وأصيب")
     assert norm == "مقتل طفل. واصيب"
     assert len(offsets) == len(norm) + 1
+
+
+def _one_by_one(text: str) -> tuple[str, list[int]]:
+    """normalise as specified, one character at a time (the module scans instead)."""
+    kept: list[str] = []
+    offsets: list[int] = []
+    for i, ch in enumerate(text):
+        if re.fullmatch("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640]", ch):
+            continue
+        if ch == "." and 0 < i < len(text) - 1 and all("\u0621" <= c <= "\u064a" for c in (text[i - 1], text[i + 1])):
+            continue
+        kept.append(_MAP.get(ch, ch))
+        offsets.append(i)
+    return "".join(kept), [*offsets, len(text)]
+
+
+@given(st.text(alphabet=st.sampled_from("قتلمدينةإأآىيکـًٌٍَُِّْۖ ٠١٢۳abc.،؛٫"), max_size=40))
+def test_the_scan_reads_as_one_character_at_a_time(text):
+    assert normalise(text) == _one_by_one(text)
+
+
+def test_no_replacement_is_replaced_again():
+    # normalise makes the replacements one after the other
+    assert not set(_MAP) & set(_MAP.values())

