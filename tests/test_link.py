@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from strikewatch.evaluate import link_scores
-from strikewatch.link.match import Candidate, LinkSettings, blocked, compare, link_batch
+from strikewatch.link.match import Candidate, LinkSettings, blocked, compare, day_gap, link_batch
 
 
 def report(day="2019-07-22", lat=35.649, lon=36.671, kind="air_strike", killed=23, targets=(), actor="Russia",
@@ -33,9 +33,12 @@ def test_blocking_keeps_distant_or_late_or_unlike_reports_apart():
     a = cand("a")
     assert blocked(a, cand("far", lat=36.2, lon=37.15))  # Aleppo, ~75 km
     assert blocked(a, cand("late", day="2019-07-30"))
-    assert blocked(a, cand("ground", kind="ground_attack"))
     assert not blocked(a, cand("shelled", kind="shelling"))
     assert not blocked(a, cand("coarse", lat=35.9, lon=36.6, precision="region"))
+    # reports confuse ground attacks and strikes: the type is weighed, not blocked on
+    ground = cand("ground", kind="ground_attack", killed=2, actor="Syrian government")
+    assert not blocked(a, ground) and compare(a, ground).score < LinkSettings().threshold
+    assert {c.level for c in compare(a, ground).comparisons if c.field == "event_type"} == {"different"}
 
 
 def test_different_strikes_in_one_town_on_one_day_can_stay_apart():
@@ -49,6 +52,66 @@ def test_link_batch_clusters_in_date_order():
              cand("b", day="2019-07-23", killed=25), cand("c", day="2019-07-21", killed=23)]
     clusters = [c for c, _ in link_batch(cands)]
     assert clusters[0] == clusters[2] == clusters[3] != clusters[1]
+
+
+def test_a_report_without_a_date_weighs_nothing_for_the_date_and_meets_dated_incidents():
+    undated = Candidate.from_report("u", report(day=None, killed=23))
+    assert undated.day is None
+    assert not blocked(cand("a"), undated)
+    when = next(c for c in compare(cand("a"), undated).comparisons if c.field == "date")
+    assert when.level == "undated" and abs(when.weight) < 0.2
+    # linked after the dated reports, it joins their incident rather than founding one
+    cands = [undated, cand("a"), cand("b", day="2019-07-23", killed=25),
+             cand("x", lat=36.2, lon=37.15, admin1="Aleppo", admin2="Jebel Saman", killed=3)]
+    clusters = [c for c, _ in link_batch(cands)]
+    assert clusters[0] == clusters[1] == clusters[2] != clusters[3]
+
+
+def test_dates_are_windows_as_precise_as_the_report():
+    # only the publication date (the extractor's stand-in, no words of the text):
+    # the incident was that day or in the days before
+    by_pub = Candidate.from_report("p", {"date": {"start": "2019-07-24", "end": "2019-07-24", "precision": "day",
+                                                  "text": None}}, "2019-07-24T09:00:00Z")
+    assert by_pub.day.isoformat() == "2019-07-24" and by_pub.span == LinkSettings().published_lag
+    assert day_gap(cand("a"), by_pub) == 0 and day_gap(cand("late", day="2019-07-25"), by_pub) == 1
+    said = Candidate.from_report("s", {"date": {"start": "2019-07-24", "end": "2019-07-24", "precision": "day",
+                                                "text": "on Wednesday"}}, "2019-07-24")
+    assert said.span == 0 and day_gap(cand("a"), said) == 2
+    # a month or a year is no day to compare: the publication date stands in, or nothing
+    year = {"date": {"start": "2019-01-01", "end": "2019-12-31", "precision": "year", "text": "in 2019"}}
+    assert Candidate.from_report("y", year).day is None
+    assert Candidate.from_report("y", year, "2019-07-23").day.isoformat() == "2019-07-23"
+    overnight = Candidate.from_report("o", {"date": {"start": "2019-07-21", "end": "2019-07-22", "precision": "day",
+                                                     "text": "overnight"}})
+    assert overnight.day.isoformat() == "2019-07-22" and overnight.span == 1
+
+
+def test_em_estimates_m_and_u_from_unlabelled_reports():
+    import random
+    from datetime import date, timedelta
+
+    from strikewatch.link.em import describe, estimate, monotone
+
+    rng = random.Random(7)
+    cands = []
+    for event in range(120):
+        day = date(2020, 1, 1) + timedelta(days=rng.randrange(700))
+        lat, lon = rng.uniform(33.0, 37.0), rng.uniform(36.0, 41.0)
+        kind, killed = rng.choice(["air_strike", "shelling", "ground_attack"]), rng.choice([1, 2, 4, 7, 12])
+        for k in range(rng.randint(1, 4)):
+            r = report(day=(day + timedelta(days=rng.choice([0, 0, 1]))).isoformat(), lat=lat + rng.gauss(0, 0.005),
+                       lon=lon + rng.gauss(0, 0.005), kind=kind, killed=killed + rng.choice([0, 0, 1]),
+                       admin1=f"r{int(lat)}", admin2=f"d{lat:.1f}", actor=rng.choice(["Russia", "Turkey", None]))
+            cands.append(Candidate.from_report((event, k), r))
+    est = estimate(cands)
+    w = est.settings.weights
+    assert w["date_same"] > 3 and w["dist_2km"] > 3 and w["type_same"] > 0 > w["type_other"]
+    assert w["dist_2km"] >= w["dist_10km"] >= w["dist_40km"] >= w["dist_far"]  # kept in order
+    assert "dist_2km" in describe(est) and est.random_pairs > 0
+    # pool-adjacent-violators: a farther level never weighs more than a nearer one
+    m, u = {"a": 0.5, "b": 0.1, "c": 0.4}, {"a": 0.1, "b": 0.1, "c": 0.1}
+    fixed = monotone(("a", "b", "c"), m, u)
+    assert fixed["a"] == 0.5 and abs(fixed["b"] - 0.25) < 1e-9 and abs(fixed["c"] - 0.25) < 1e-9
 
 
 def test_link_scores_pairwise_and_bcubed():

@@ -390,7 +390,7 @@ def gazetteer(name: str | None, country: str | None, add_dump: str | None, as_js
 @cli.command()
 @click.option("--rebuild", is_flag=True, help="Re-link every report, except analysts' locked decisions.")
 @click.option("--threshold", type=float, metavar="LLR",
-              help="Link when the pair's log2 likelihood ratio reaches this [default 6; see docs/linking.md].")
+              help="Link when the pair's log2 likelihood ratio reaches this [default 8; see docs/linking.md].")
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
 @pass_ctx
 def link(ctx: Context, rebuild: bool, threshold: float | None, as_json: bool) -> None:
