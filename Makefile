@@ -2,7 +2,8 @@
 #   make demo   install the tool, ingest, extract and link the sample corpus in a fresh database,
 #               show it, then serve the workbench on http://127.0.0.1:8000/ (Ctrl-C stops;
 #               DEMO_SERVE=0 skips serving)
-#   make test   install the test needs (Debian's chromium for the browser tests included)
+#   make test   install the test needs (Debian's chromium and postgresql for the browser and
+#               PostgreSQL tests included)
 #               and run the whole suite (what .ci/run runs)
 PY ?= python3
 VENV ?= .venv
@@ -13,7 +14,7 @@ PYTEST_ARGS ?=
 DEMO_SERVE ?= 1
 DEMO_PORT ?= 8000
 
-.PHONY: demo test test-fast install clean eval assets chromium
+.PHONY: demo test test-fast install clean eval assets chromium postgres
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -36,12 +37,12 @@ demo: install
 	$(BIN)/strikewatch --db $(DEMO_DB) user add demo --role admin --generate-password
 	@if [ "$(DEMO_SERVE)" = "1" ]; then $(BIN)/strikewatch --db $(DEMO_DB) serve --port $(DEMO_PORT); fi
 
-test: $(BIN)/python assets chromium
+test: $(BIN)/python assets chromium postgres
 	$(BIN)/python -m pip install --quiet -e '.[test,spark]'
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 # while working: everything but the slow tests
-test-fast: $(BIN)/python
+test-fast: $(BIN)/python postgres
 	$(BIN)/python -m pytest -m "not slow" -x -q $(PYTEST_ARGS)
 
 # the web app's front-end libraries (Leaflet, topojson-client, world-atlas), from the
@@ -63,6 +64,14 @@ chromium:
 	@command -v chromium >/dev/null 2>&1 || { \
 	  SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
 	  $$SUDO apt-get install -y -q chromium || { $$SUDO apt-get update -q && $$SUDO apt-get install -y -q chromium; }; }
+
+# the store, API, backup and crash tests also run on PostgreSQL: the tests start
+# a private server from Debian's postgresql package (tests/pg_support.py)
+PG_INITDB := $(firstword $(wildcard /usr/lib/postgresql/*/bin/initdb))
+postgres:
+	@[ -n "$(PG_INITDB)" ] || { \
+	  SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+	  $$SUDO apt-get install -y -q postgresql || { $$SUDO apt-get update -q && $$SUDO apt-get install -y -q postgresql; }; }
 
 clean:
 	rm -rf $(VENV) demo build *.egg-info src/*.egg-info

@@ -63,3 +63,48 @@ def recorder():
 
     with forbidden_recorder() as srv:
         yield srv
+
+
+# --------------------------------------------------------------------------
+# Both backends: tests that take `db_target` run once on a SQLite file and
+# once on a PostgreSQL database of their own (tests/pg_support.py).
+
+
+@pytest.fixture(scope="session")
+def pg_server():
+    import os
+
+    from .pg_support import PgServer
+
+    explicit = os.environ.get("STRIKEWATCH_TEST_PG_URL")
+    if explicit:
+        yield PgServer(explicit)
+        return
+    server = PgServer.start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+BACKENDS = [pytest.param("sqlite", id="sqlite"),
+            pytest.param("postgresql", id="postgresql", marks=pytest.mark.postgres)]
+
+
+@pytest.fixture(params=BACKENDS)
+def backend(request: pytest.FixtureRequest) -> str:
+    return request.param
+
+
+@pytest.fixture()
+def db_target(backend: str, tmp_path: Path, request: pytest.FixtureRequest):
+    """A new, empty database: a SQLite file path, or a PostgreSQL URL."""
+    if backend == "sqlite":
+        yield tmp_path / "strikewatch.db"
+        return
+    server = request.getfixturevalue("pg_server")
+    url = server.new_database()
+    try:
+        yield url
+    finally:
+        server.drop_database(url)

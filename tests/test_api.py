@@ -15,11 +15,18 @@ import httpx
 import pytest
 
 pytest.register_assert_rewrite("tests.web_support")
-from .web_support import USERS, LiveServer, World, assert_error, live_server, login
+from .conftest import BACKENDS
+from .web_support import USERS, LiveServer, World, assert_error, database_bytes, live_server, login
 
 pytest_plugins = ["tests.web_support"]
 
 API = "/api/v1"
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def web_backend(request: pytest.FixtureRequest) -> str:
+    """Every API test runs on SQLite and on PostgreSQL."""
+    return request.param
 
 
 def client_for(srv: LiveServer, world: World | None = None, role: str | None = None) -> httpx.Client:
@@ -130,8 +137,8 @@ def test_roles(clients: dict[str, httpx.Client], world: World) -> None:
 # sessions, rate limits, tokens, CSRF
 
 
-def test_login_rate_limit(web_base: World, tmp_path: Path) -> None:
-    world = web_base.copy(tmp_path / "w")
+def test_login_rate_limit(web_template: World, tmp_path: Path) -> None:
+    world = web_template.copy(tmp_path / "w")
     with live_server(world.db) as srv, client_for(srv) as c:
         name, password = USERS["viewer"]
         for _ in range(5):
@@ -218,7 +225,7 @@ def test_secrets_are_stored_hashed(clients: dict[str, httpx.Client], server: Liv
         cookie = c.cookies.get("sw_session")
     assert cookie
     secrets = [made, cookie, *world.tokens.values(), *(pw for _, pw in USERS.values())]
-    blob = b"".join(p.read_bytes() for p in world.db.parent.glob(world.db.name + "*"))
+    blob = database_bytes(world)
     assert len(blob) > 10_000
     for secret in secrets:
         assert secret.encode() not in blob, f"a secret is stored in plain text: {secret[:8]}…"
@@ -431,8 +438,8 @@ def test_ingest_text_url_file(clients: dict[str, httpx.Client], world: World) ->
         assert store.verify().ok
 
 
-def test_upload_cap(web_base: World, tmp_path: Path) -> None:
-    world = web_base.copy(tmp_path / "w")
+def test_upload_cap(web_template: World, tmp_path: Path) -> None:
+    world = web_template.copy(tmp_path / "w")
     with live_server(world.db, max_upload_bytes=1000) as srv, client_for(srv, world, "analyst") as c:
         r = c.post(f"{API}/ingest/file", files={"file": ("big.txt", b"x" * 5000, "text/plain")})
         assert_error(r, 413, "too_large")

@@ -1,4 +1,5 @@
-"""Crash safety: SIGKILL an ingest at random moments; nothing acknowledged is lost."""
+"""Crash safety: SIGKILL an ingest at random moments; nothing acknowledged is
+lost, on a SQLite file and on a PostgreSQL server (``db_target``)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import signal
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import pytest
 
@@ -35,7 +37,8 @@ def write_corpus(path) -> list[str]:
 
 def check_database(path) -> set[str]:
     with Store(path, actor="test:checker") as store:
-        assert store.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        if store.dialect == "sqlite":
+            assert store.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
         report = store.verify()
         assert report.ok, report.problems[:3]
         rows = store.conn.execute("SELECT source_id FROM documents").fetchall()
@@ -45,10 +48,10 @@ def check_database(path) -> set[str]:
 
 
 @pytest.mark.slow
-def test_sigkill_during_ingest_loses_nothing(tmp_path):
+def test_sigkill_during_ingest_loses_nothing(tmp_path, db_target, backend, request):
     corpus = tmp_path / "corpus.jsonl"
     ids = write_corpus(corpus)
-    db = tmp_path / "crash.db"
+    db = db_target
     rng = random.Random(20261126)
     acknowledged: set[str] = set()
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
@@ -71,9 +74,16 @@ def test_sigkill_during_ingest_loses_nothing(tmp_path):
         lost = acknowledged - stored
         assert not lost, f"acknowledged but lost after kill {kills}: {sorted(lost)[:5]}"
         if len(stored) == DOCS:  # finished: start over on a fresh database to keep killing mid-run
-            db.unlink()
-            for suffix in ("-wal", "-shm"):
-                (tmp_path / f"crash.db{suffix}").unlink(missing_ok=True)
+            if backend == "sqlite":
+                db.unlink()
+                for suffix in ("-wal", "-shm"):
+                    Path(f"{db}{suffix}").unlink(missing_ok=True)
+            else:
+                server = request.getfixturevalue("pg_server")
+                server.drop_database(db)
+                db = server.new_database()
+                request.addfinalizer(lambda url=db: server.drop_database(url))
+                cmd[cmd.index("--db") + 1] = db
             acknowledged.clear()
     assert kills >= 30
     # a final, uninterrupted run completes the set without duplicates

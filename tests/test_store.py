@@ -1,14 +1,16 @@
-"""The store: archive, documents, quarantine, and the audit chain catching tampering."""
+"""The store: archive, documents, quarantine, and the audit chain catching
+tampering, on SQLite and on PostgreSQL (``db_target``)."""
 
 from __future__ import annotations
 
-import sqlite3
 import threading
 
 import pytest
 
 from strikewatch.errors import IntegrityError, StrikewatchError
 from strikewatch.store import NewDocument, Store, sha256_hex
+
+from .pg_support import raw_execute
 
 
 def doc(n: int, text: str | None = None) -> NewDocument:
@@ -18,35 +20,76 @@ def doc(n: int, text: str | None = None) -> NewDocument:
 
 
 @pytest.fixture()
-def store(tmp_path):
-    with Store(tmp_path / "sw.db", actor="test:alice") as s:
+def store(db_target):
+    with Store(db_target, actor="test:alice") as s:
         for n in range(5):
             s.add_document(doc(n))
         s.quarantine(source_id="bad-1", raw=b"{not json", origin="jsonl", code="bad_json", reason="invalid JSON")
         yield s
 
 
-def raw_conn(store: Store) -> sqlite3.Connection:
+class raw_conn:
     """A second connection that writes behind strikewatch's back."""
-    return sqlite3.connect(store.path, isolation_level=None)
+
+    def __init__(self, store: Store) -> None:
+        self.target = store.url or store.path
+
+    def execute(self, sql: str, params: tuple = ()) -> None:
+        raw_execute(self.target, sql, params)
 
 
-def test_pragmas_and_schema(store):
+def test_pragmas_and_schema(tmp_path):
+    store = Store(tmp_path / "sw.db")
     assert store.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     assert store.conn.execute("PRAGMA synchronous").fetchone()[0] == 2  # FULL
     tables = {r[0] for r in store.conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
     assert {"documents", "reports", "incidents", "figures", "reviews", "quarantine",
             "audit_log", "blobs", "schema_migrations"} <= tables
     assert store.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    store.close()
 
 
-def test_reopen_does_not_remigrate(tmp_path):
+def _columns_sqlite(store: Store) -> dict[str, list[str]]:
+    tables = [r[0] for r in store.conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+    return {t: [r[1] for r in store.conn.execute(f"PRAGMA table_info({t})")] for t in tables}
+
+
+def _columns_postgres(store: Store) -> dict[str, list[str]]:
+    rows = store.conn.execute(
+        "SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = 'public'"
+        " ORDER BY table_name, ordinal_position").fetchall()
+    out: dict[str, list[str]] = {}
+    for table, column in rows:
+        out.setdefault(table, []).append(column)
+    return out
+
+
+@pytest.mark.postgres
+def test_postgres_schema_matches_sqlite(tmp_path, pg_server):
+    """The same migrations on both: every table with the same columns in the
+    same order (row digests depend on it), full-text tables aside."""
+    url = pg_server.new_database()
+    try:
+        with Store(tmp_path / "sw.db") as lite, Store(url) as pg:
+            a, b = _columns_sqlite(lite), _columns_postgres(pg)
+            assert pg.conn.execute("SELECT max(version) FROM schema_migrations").fetchone()[0] == \
+                lite.conn.execute("SELECT max(version) FROM schema_migrations").fetchone()[0]
+    finally:
+        pg_server.drop_database(url)
+    fts = {"documents_fts", "incident_fts"}
+    a = {t: c for t, c in a.items() if not t.startswith(tuple(fts)) and t != "sqlite_sequence"}
+    b = {t: c for t, c in b.items() if t not in fts}
+    assert a == b
+    assert len(a) >= 20
+
+
+def test_reopen_does_not_remigrate(db_target, backend):
     from strikewatch.store.schema import migrations
 
-    Store(tmp_path / "a.db").close()
-    with Store(tmp_path / "a.db") as s:
+    Store(db_target).close()
+    with Store(db_target) as s:
         applied = [r[0] for r in s.conn.execute("SELECT version FROM schema_migrations ORDER BY version")]
-        assert applied == [v for v, _, _ in migrations()]
+        assert applied == [v for v, _, _ in migrations(backend)]
 
 
 def test_same_bytes_twice_changes_nothing(store):
@@ -168,8 +211,8 @@ def test_expect_head_catches_truncation(store):
     assert "head" in str(store.verify(expect_head=new_head).problems[0])
 
 
-def test_concurrent_writers_keep_one_chain(tmp_path):
-    path = tmp_path / "c.db"
+def test_concurrent_writers_keep_one_chain(db_target):
+    path = db_target
     Store(path).close()
     errors = []
 

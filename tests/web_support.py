@@ -75,12 +75,13 @@ USERS = {"viewer": ("vera", "viewer-password-1"), "analyst": ("ali", "analyst-pa
 class World:
     """A database with the corpus, the users and their tokens."""
 
-    db: Path
+    db: Any                                 # a SQLite file (Path) or a PostgreSQL URL
     tokens: dict[str, str]                  # role -> API token
     token_ids: dict[str, int]
     user_ids: dict[str, int]
     incidents: dict[str, str] = field(default_factory=dict)   # label -> incident key
     documents: dict[str, int] = field(default_factory=dict)   # source id -> document number
+    pg: Any = None                                             # the PgServer of a PostgreSQL world
 
     def store(self, actor: str = "test"):
         from strikewatch.store import Store
@@ -92,10 +93,14 @@ class World:
         return {"Authorization": f"Bearer {self.tokens[role]}"} if role in self.tokens else {}
 
     def copy(self, dest: Path) -> "World":
-        """The same world in a new database file."""
-        dest.mkdir(parents=True, exist_ok=True)
-        target = dest / "strikewatch.db"
-        shutil.copyfile(self.db, target)
+        """The same world in a new database (a file copy, or a PostgreSQL
+        database made from this one as its template)."""
+        if self.pg is not None:
+            target: Any = self.pg.new_database(template=self.db.rsplit("/", 1)[1])
+        else:
+            dest.mkdir(parents=True, exist_ok=True)
+            target = dest / "strikewatch.db"
+            shutil.copyfile(self.db, target)
         return replace(self, db=target, tokens=dict(self.tokens), token_ids=dict(self.token_ids),
                        user_ids=dict(self.user_ids), incidents=dict(self.incidents), documents=dict(self.documents))
 
@@ -125,7 +130,23 @@ def checkpoint(db: Path) -> None:
         conn.close()
 
 
-def build_world(db: Path) -> World:
+def database_bytes(world: World) -> bytes:
+    """Everything a world's database holds, as bytes to search for secrets."""
+    if world.pg is None:
+        return b"".join(p.read_bytes() for p in world.db.parent.glob(world.db.name + "*"))
+    import psycopg
+
+    out = []
+    with psycopg.connect(world.db) as conn:
+        tables = [r[0] for r in conn.execute(
+            "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public'")]
+        for table in tables:
+            for row in conn.execute(f"SELECT * FROM {table}"):
+                out.append(repr(row).encode("utf-8"))
+    return b"\n".join(out)
+
+
+def build_world(db: Any, pg: Any = None) -> World:
     from strikewatch.store import Store
     from strikewatch.web.auth import hash_password
 
@@ -142,9 +163,10 @@ def build_world(db: Path) -> World:
             for source_id in data["document_ids"]:
                 incidents[LABELS[source_id]] = data["incident_id"]
     assert set(incidents) == set(LABELS.values()), f"the corpus did not link as planned: {incidents}"
-    checkpoint(db)
+    if pg is None:
+        checkpoint(db)
     return World(db=db, tokens=tokens, token_ids=token_ids, user_ids=user_ids, incidents=incidents,
-                 documents=documents)
+                 documents=documents, pg=pg)
 
 
 # --------------------------------------------------------------------------
@@ -257,10 +279,29 @@ def web_base(tmp_path_factory: pytest.TempPathFactory) -> World:
     return build_world(tmp_path_factory.mktemp("web-base") / "strikewatch.db")
 
 
+@pytest.fixture(scope="session")
+def pg_web_base(pg_server: Any) -> World:
+    """The template world in a PostgreSQL database."""
+    return build_world(pg_server.new_database(), pg=pg_server)
+
+
+@pytest.fixture(scope="module")
+def web_backend() -> str:
+    """The backend of a module's worlds: SQLite, unless a module asks for both
+    (test_api.py overrides this fixture with both backends as parameters)."""
+    return "sqlite"
+
+
+@pytest.fixture(scope="module")
+def web_template(web_backend: str, request: pytest.FixtureRequest) -> World:
+    """The template world of this module's backend."""
+    return request.getfixturevalue("pg_web_base" if web_backend == "postgresql" else "web_base")
+
+
 @pytest.fixture()
-def world(web_base: World, tmp_path: Path, offline: None) -> World:
+def world(web_template: World, tmp_path: Path, offline: None) -> World:
     """A fresh copy of the template world, for one test."""
-    return web_base.copy(tmp_path / "world")
+    return web_template.copy(tmp_path / "world")
 
 
 @pytest.fixture()
@@ -271,9 +312,9 @@ def server(world: World) -> Iterator[LiveServer]:
 
 
 @pytest.fixture(scope="module")
-def shared_world(web_base: World, tmp_path_factory: pytest.TempPathFactory, offline: None) -> World:
+def shared_world(web_template: World, tmp_path_factory: pytest.TempPathFactory, offline: None) -> World:
     """One copy of the template world for a module's read-only tests."""
-    return web_base.copy(tmp_path_factory.mktemp("shared-world"))
+    return web_template.copy(tmp_path_factory.mktemp("shared-world"))
 
 
 @pytest.fixture(scope="module")

@@ -17,7 +17,7 @@ from typing import Any
 import click
 
 from . import __version__
-from .config import IngestSettings, default_db_path, env_allow_networks
+from .config import IngestSettings, database_target, default_db_path, env_allow_networks
 from .errors import StrikewatchError, UsageError
 from .spark.cli import spark_group
 from .store import Store
@@ -31,7 +31,7 @@ class Context:
     """What every command needs: where the database is and who is writing."""
 
     def __init__(self, db: str | None, actor: str | None) -> None:
-        self.db_path = Path(db) if db else default_db_path()
+        self.db_path = database_target(db) if db else default_db_path()
         self.actor = actor
 
     def store(self) -> Store:
@@ -42,8 +42,9 @@ pass_ctx = click.make_pass_decorator(Context)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.option("--db", envvar="STRIKEWATCH_DB", metavar="PATH",
-              help="Database file [env STRIKEWATCH_DB; default ~/.local/share/strikewatch/strikewatch.db].")
+@click.option("--db", envvar="STRIKEWATCH_DB", metavar="PATH|URL",
+              help="Database file, or a postgresql://user@host/name URL for a shared server "
+                   "[env STRIKEWATCH_DB; default ~/.local/share/strikewatch/strikewatch.db].")
 @click.option("--actor", envvar="STRIKEWATCH_ACTOR", metavar="NAME",
               help="Who is writing, for the audit log [env STRIKEWATCH_ACTOR; default the OS user].")
 @click.version_option(__version__, prog_name="strikewatch")
@@ -60,7 +61,8 @@ def init(ctx: Context) -> None:
     """Create the database (or bring its schema up to date)."""
     with ctx.store() as store:
         version = store.conn.execute("SELECT max(version) FROM schema_migrations").fetchone()[0]
-    click.echo(f"database ready: {ctx.db_path} (schema version {version})")
+        name = store.name
+    click.echo(f"database ready: {name} (schema version {version})")
 
 
 def _settings(max_bytes: int | None, allow_network: tuple[str, ...]) -> IngestSettings:
@@ -282,6 +284,55 @@ def verify(ctx: Context, expect_head: str | None, as_json: bool) -> None:
                 click.echo(f"  also: {problem}")
     if not report.ok:
         raise SystemExit(1)
+
+
+@cli.command()
+@click.argument("output", type=click.Path(dir_okay=False, writable=True, allow_dash=True))
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable summary.")
+@pass_ctx
+def backup(ctx: Context, output: str, as_json: bool) -> None:
+    """Write a backup of the database to OUTPUT ('-' for standard output),
+    online: from one consistent snapshot while others go on writing. The same
+    format on SQLite and PostgreSQL (a backup of one restores into the other);
+    it holds everything the database holds, so keep it as safe."""
+    from .store.backup import backup as run_backup
+
+    with ctx.store() as store:
+        if output == "-":
+            summary = run_backup(store, click.get_binary_stream("stdout"))
+        else:
+            partial = f"{output}.partial"
+            with open(partial, "wb") as fh:
+                summary = run_backup(store, fh)
+                fh.flush()
+                os.fsync(fh.fileno())
+            os.replace(partial, output)
+    rows = sum(summary["tables"].values())
+    if as_json:
+        _echo_json(summary)
+    else:
+        click.echo(f"backup: {rows} rows of {len(summary['tables'])} tables; audit head {summary['audit_head']}",
+                   err=output == "-")
+
+
+@cli.command()
+@click.argument("backup_file", type=click.Path(exists=True, dir_okay=False))
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable summary.")
+@pass_ctx
+def restore(ctx: Context, backup_file: str, as_json: bool) -> None:
+    """Restore a backup into the database given by --db, which must be new
+    and empty (a SQLite file or a PostgreSQL database): all or nothing, and
+    the result must verify to the backup's audit head before it is kept."""
+    from .store.backup import restore as run_restore
+
+    with ctx.store() as store:
+        summary = run_restore(store, backup_file)
+        name = store.name
+    if as_json:
+        _echo_json(summary)
+    else:
+        click.echo(f"restored {sum(summary['tables'].values())} rows into {name}; verify: ok "
+                   f"(audit head {summary['audit_head']})")
 
 
 @cli.command()
@@ -641,7 +692,9 @@ def serve(ctx: Context, host: str, port: int, tiles: str | None, tiles_attributi
 
     from .web.app import ENV_CONFIG, WebConfig, create_app
 
-    click.echo(f"strikewatch serving {ctx.db_path} on http://{host}:{port}/ (Ctrl-C stops)", err=True)
+    from .store.db import redact
+
+    click.echo(f"strikewatch serving {redact(str(ctx.db_path))} on http://{host}:{port}/ (Ctrl-C stops)", err=True)
     options = {"host": host, "port": port, "log_level": "warning", "proxy_headers": False, "server_header": False}
     if workers == 1:
         uvicorn.run(create_app(WebConfig(ctx.db_path, tile_url=tiles, tile_attribution=tiles_attribution,

@@ -9,12 +9,18 @@ from pathlib import Path
 DEFAULT_MAX_DOCUMENT_BYTES = 20 * 1024 * 1024
 
 
-def default_db_path() -> Path:
-    """$STRIKEWATCH_DB, else $XDG_DATA_HOME/strikewatch/strikewatch.db
-    (~/.local/share/strikewatch/strikewatch.db)."""
+def database_target(value: str | os.PathLike[str]) -> str | Path:
+    """A --db value: a PostgreSQL URL stays a string, anything else is a file path."""
+    text = os.fspath(value)
+    return text if text.startswith(("postgresql://", "postgres://")) else Path(text)
+
+
+def default_db_path() -> str | Path:
+    """$STRIKEWATCH_DB (a file or a postgresql:// URL), else
+    $XDG_DATA_HOME/strikewatch/strikewatch.db (~/.local/share/strikewatch/strikewatch.db)."""
     explicit = os.environ.get("STRIKEWATCH_DB")
     if explicit:
-        return Path(explicit)
+        return database_target(explicit)
     base = os.environ.get("XDG_DATA_HOME") or os.path.join(os.path.expanduser("~"), ".local", "share")
     return Path(base) / "strikewatch" / "strikewatch.db"
 

@@ -42,6 +42,7 @@ CODES: dict[str, str] = {
     "rate_limited": "Too many attempts (for example failed logins); wait and try again.",
     "conflict": "The request conflicts with what is stored (an existing name, a retired incident).",
     "review_invalid": "A review action names a field that cannot be edited, an invalid value, or no reason.",
+    "bad_backup": "A backup file is not a strikewatch backup, is cut or altered, or does not verify once restored.",
 }
 
 

@@ -142,7 +142,13 @@ def write_index(conn: Any, incident_id: int, data: dict[str, Any]) -> None:
         [incident_id, *(entry.row[c] for c in _COLUMNS)])
     conn.executemany("INSERT INTO incident_terms (incident_id, kind, term) VALUES (?, ?, ?)",
                      [(incident_id, kind, term) for kind, term in entry.terms])
-    conn.execute("INSERT INTO incident_fts (rowid, body) VALUES (?, ?)", (incident_id, entry.body))
+    if getattr(conn, "dialect", "sqlite") == "postgresql":
+        from .repo import search_words
+
+        conn.execute("INSERT INTO incident_fts (rowid, body) VALUES (?, to_tsvector('simple', ?))",
+                     (incident_id, search_words(entry.body)))
+    else:
+        conn.execute("INSERT INTO incident_fts (rowid, body) VALUES (?, ?)", (incident_id, entry.body))
 
 
 def drop_index(conn: Any, incident_id: int) -> None:

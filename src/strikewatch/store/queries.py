@@ -40,8 +40,8 @@ class IncidentFilter:
         return out
 
 
-def _where(flt: IncidentFilter) -> tuple[str, list[Any]]:
-    from .repo import fts_query
+def _where(flt: IncidentFilter, dialect: str = "sqlite") -> tuple[str, list[Any]]:
+    from .repo import fts_match, fts_query
 
     where, args = ["x.status = 'active'"], []
     if flt.date_from:
@@ -71,9 +71,9 @@ def _where(flt: IncidentFilter) -> tuple[str, list[Any]]:
                          " WHERE kind = ? AND term >= ? AND term < ?)")
             args += [kind, term, term + "\uffff"]
     if flt.q and flt.q.strip():
-        where.append("x.incident_id IN (SELECT rowid FROM incident_fts WHERE incident_fts MATCH ?)")
+        where.append(f"x.incident_id IN (SELECT rowid FROM incident_fts t WHERE {fts_match(dialect, 'incident_fts', 't')})")
         try:
-            args.append(fts_query(flt.q))
+            args.append(fts_query(flt.q, dialect))
         except StrikewatchError as exc:
             raise StrikewatchError(exc.message, code="bad_request") from exc
     if flt.health:
@@ -88,7 +88,8 @@ _LIST_COLS = ("incident_key", "event_type", "event_date", "lat", "lon", "grade",
 class QueryStore:
     """Mixed into :class:`~strikewatch.store.repo.Store`."""
 
-    conn: sqlite3.Connection
+    conn: Any
+    dialect: str
 
     def _select(self, sql: str, args: list[Any]) -> list[tuple[Any, ...]]:
         try:
@@ -101,7 +102,7 @@ class QueryStore:
     def search_incidents(self, flt: IncidentFilter, *, limit: int = 50, offset: int = 0,
                          order: str = "date") -> tuple[list[dict[str, Any]], int]:
         """(a page of incidents as index rows, the count of all that match)."""
-        where, args = _where(flt)
+        where, args = _where(flt, self.dialect)
         sort = {"date": "x.event_date DESC, x.incident_id DESC",
                 "uncertainty": "x.uncertainty DESC, x.event_date DESC, x.incident_id DESC"}[order]
         cols = ", ".join(f"x.{c}" for c in _LIST_COLS)
@@ -120,7 +121,7 @@ class QueryStore:
 
     def incident_totals(self, flt: IncidentFilter) -> tuple[int, int]:
         """(incidents, killed: the sum of their best figures) matching ``flt``."""
-        where, args = _where(flt)
+        where, args = _where(flt, self.dialect)
         n, killed = self._select(
             f"SELECT count(*), coalesce(sum(x.killed), 0) FROM incident_index x WHERE {where}", args)[0]
         return n, killed
@@ -129,20 +130,25 @@ class QueryStore:
         """Placed incidents for the map, newest first, as GeoJSON features: (a JSON
         array's text, joined by SQLite from features kept ready in the index; how
         many it holds; how many match)."""
-        where, args = _where(flt)
+        where, args = _where(flt, self.dialect)
         sort = "x.event_date DESC, x.incident_id DESC"
         # "+" keeps the planner on the date order instead of the geo index and a sort
         inner = (f"SELECT x.incident_id AS id FROM incident_index x WHERE {where}"
                  f" AND +x.lat IS NOT NULL AND +x.lon IS NOT NULL ORDER BY {sort} LIMIT ?")
+        if self.dialect == "postgresql":  # an aggregate's order is said, not inherited
+            joined = "string_agg(f, ',' ORDER BY d DESC, i DESC)"
+        else:
+            joined = "group_concat(f, ',')"
         text, n = self._select(
-            f"SELECT '[' || coalesce(group_concat(f, ','), '') || ']', count(*) FROM (SELECT x.feature AS f"
-            f" FROM ({inner}) p JOIN incident_index x ON x.incident_id = p.id ORDER BY {sort})", [*args, limit])[0]
+            f"SELECT '[' || coalesce({joined}, '') || ']', count(*) FROM (SELECT x.feature AS f,"
+            f" x.event_date AS d, x.incident_id AS i"
+            f" FROM ({inner}) p JOIN incident_index x ON x.incident_id = p.id ORDER BY {sort}) q", [*args, limit])[0]
         total = n if n < limit else self._count(flt, where + " AND x.lat IS NOT NULL AND x.lon IS NOT NULL", args)
         return text, n, total
 
     def incident_timeline(self, flt: IncidentFilter) -> list[dict[str, Any]]:
         """Incidents and deaths (best figures) by day, oldest first; undated incidents left out."""
-        where, args = _where(flt)
+        where, args = _where(flt, self.dialect)
         rows = self._select(
             "SELECT substr(x.event_date, 1, 10) AS day, count(*), coalesce(sum(x.killed), 0)"
             f" FROM incident_index x WHERE {where} AND x.event_date IS NOT NULL GROUP BY day ORDER BY day", args)
@@ -150,7 +156,7 @@ class QueryStore:
 
     def health_facilities(self, flt: IncidentFilter, *, limit: int = 200) -> list[dict[str, Any]]:
         """Named health facilities attacked, most often first: each with its incidents."""
-        where, args = _where(flt)
+        where, args = _where(flt, self.dialect)
         rows = self._select(
             "SELECT t.term, x.incident_key, x.event_date, x.place, x.killed FROM incident_terms t"
             " JOIN incident_index x ON x.incident_id = t.incident_id"

@@ -2,8 +2,11 @@
 
 SQLite is the embedded default: WAL journal, ``synchronous=FULL`` so an
 acknowledged document survives a power cut, ``BEGIN IMMEDIATE`` so writers
-queue instead of failing. Every write goes through :meth:`Store._write`, which
-records the row's digest in the audit chain inside the same transaction.
+queue instead of failing. A ``postgresql://`` URL instead of a path opens the
+same store on a PostgreSQL server (``db.py``: the same SQL, translated; one
+writer at a time through an advisory lock). Every write goes through
+:meth:`Store._write`, which records the row's digest in the audit chain inside
+the same transaction.
 """
 
 from __future__ import annotations
@@ -26,7 +29,8 @@ from ..errors import IntegrityError, StoreError, StrikewatchError
 from .audit import GENESIS, canonical_json, chain_hash, row_digest
 from .clock import utcnow
 from .accounts import AccountStore
-from .index import drop_index, write_index
+from .db import ERRORS, LOCK_SPACE, WRITE_LOCK, PostgresConnection, dialect_of, is_url, redact
+from .index import drop_index, fold, write_index
 from .review import ReviewStore
 from .queries import QueryStore
 from .schema import migrate
@@ -167,8 +171,20 @@ class Store(AccountStore, QueryStore, ReviewStore):
     """An open strikewatch database. Use as a context manager or call close()."""
 
     def __init__(self, path: str | os.PathLike[str], *, actor: str | None = None) -> None:
-        self.path = Path(path)
         self.actor = actor or default_actor()
+        self._depth = 0
+        if is_url(path):
+            self.url, self.path = str(path), None
+            try:
+                self.conn = PostgresConnection(self.url)
+                migrate(self.conn)
+            except ERRORS as exc:
+                raise StoreError(f"cannot open database {redact(self.url)}: {exc}") from exc
+            self.dialect = "postgresql"
+            return
+        self.dialect = "sqlite"
+        self.path = Path(path)
+        self.url = None
         try:
             if self.path.parent and not self.path.parent.exists():
                 self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -182,9 +198,19 @@ class Store(AccountStore, QueryStore, ReviewStore):
             migrate(self.conn)
         except sqlite3.Error as exc:
             raise StoreError(f"cannot open database {self.path}: {exc}") from exc
-        self._depth = 0
 
     # -- plumbing -----------------------------------------------------------
+
+    @property
+    def name(self) -> str:
+        """The database as it may be shown: its path, or its URL without the password."""
+        return redact(self.url) if self.url else str(self.path)
+
+    def tune_for_reading(self) -> None:
+        """A long-lived reader's cache settings (the workbench's); SQLite only."""
+        if self.dialect == "sqlite":
+            self.conn.execute("PRAGMA mmap_size = 1073741824")
+            self.conn.execute("PRAGMA cache_size = -32768")
 
     def close(self) -> None:
         self.conn.close()
@@ -196,7 +222,7 @@ class Store(AccountStore, QueryStore, ReviewStore):
         self.close()
 
     @contextmanager
-    def transaction(self) -> Iterator[sqlite3.Connection]:
+    def transaction(self) -> Iterator[Any]:
         """A write transaction; nested uses join the outer one."""
         if self._depth:
             self._depth += 1
@@ -206,9 +232,15 @@ class Store(AccountStore, QueryStore, ReviewStore):
                 self._depth -= 1
             return
         try:
-            self.conn.execute("BEGIN IMMEDIATE")
-        except sqlite3.Error as exc:
-            raise StoreError(f"cannot start a write on {self.path}: {exc}") from exc
+            if self.dialect == "postgresql":
+                self.conn.execute("BEGIN")
+                self.conn.execute("SELECT pg_advisory_xact_lock(?, ?)", (LOCK_SPACE, WRITE_LOCK))
+            else:
+                self.conn.execute("BEGIN IMMEDIATE")
+        except ERRORS as exc:
+            if self.conn.in_transaction:
+                self.conn.execute("ROLLBACK")
+            raise StoreError(f"cannot start a write on {self.name}: {exc}") from exc
         self._depth = 1
         try:
             yield self.conn
@@ -220,14 +252,43 @@ class Store(AccountStore, QueryStore, ReviewStore):
             self._depth = 0
             try:
                 self.conn.execute("COMMIT")
-            except sqlite3.Error as exc:
-                self.conn.execute("ROLLBACK")
-                raise StoreError(f"commit failed on {self.path}: {exc}") from exc
+            except ERRORS as exc:
+                if self.conn.in_transaction:
+                    self.conn.execute("ROLLBACK")
+                raise StoreError(f"commit failed on {self.name}: {exc}") from exc
+
+    @contextmanager
+    def snapshot(self) -> Iterator[None]:
+        """A read-only transaction: every query inside sees the database as it
+        was when the first one ran, while writers go on (for online backups)."""
+        if self.dialect == "postgresql":
+            self.conn.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+        else:
+            self.conn.execute("BEGIN DEFERRED")
+            self.conn.execute("SELECT count(*) FROM schema_migrations").fetchone()  # the snapshot starts here
+        try:
+            yield
+        finally:
+            self.conn.execute("ROLLBACK")
+
+    def stream(self, sql: str, params: list[Any] | None = None) -> Iterator[tuple[Any, ...]]:
+        """Rows of a big query without holding them all (use inside :meth:`snapshot`)."""
+        if self.dialect == "postgresql":
+            return self.conn.stream(sql, params)
+        return iter(self.conn.execute(sql, params or []))
 
     @contextmanager
     def exclusive(self, name: str) -> Iterator[None]:
         """Hold a named lock of this database across threads and processes (an
-        advisory lock on a file beside it), e.g. so that one linker runs at a time."""
+        advisory lock on a file beside it, or PostgreSQL's advisory lock), e.g.
+        so that one linker runs at a time."""
+        if self.dialect == "postgresql":
+            self.conn.execute("SELECT pg_advisory_lock(?, hashtext(?))", (LOCK_SPACE, name))
+            try:
+                yield
+            finally:
+                self.conn.execute("SELECT pg_advisory_unlock(?, hashtext(?))", (LOCK_SPACE, name))
+            return
         import fcntl
 
         with open(self.path.with_name(f"{self.path.name}.{name}.lock"), "a") as fh:
@@ -267,11 +328,14 @@ class Store(AccountStore, QueryStore, ReviewStore):
         cols = list(values)
         with self.transaction():
             if action == "insert":
-                cur = self.conn.execute(
-                    f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",
-                    [values[c] for c in cols],
-                )
-                key = values.get(keycol, cur.lastrowid)
+                sql = f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})"
+                if keycol in values:
+                    self.conn.execute(sql, [values[c] for c in cols])
+                    key = values[keycol]
+                elif self.dialect == "postgresql":
+                    key = self.conn.execute(f"{sql} RETURNING {keycol}", [values[c] for c in cols]).fetchone()[0]
+                else:
+                    key = self.conn.execute(sql, [values[c] for c in cols]).lastrowid
             elif action == "delete":
                 key = values[keycol]
                 self.conn.execute(f"DELETE FROM {table} WHERE {keycol} = ?", (key,))
@@ -342,6 +406,8 @@ class Store(AccountStore, QueryStore, ReviewStore):
                     "meta": canonical_json(doc.meta), "ingested_at": utcnow(),
                 },
             )
+            if self.dialect == "postgresql":  # SQLite's FTS5 table is kept by triggers
+                index_document_words(self.conn, new_id, doc.title, doc.text)
         return new_id, True
 
     _DOC_COLS = (
@@ -385,8 +451,8 @@ class Store(AccountStore, QueryStore, ReviewStore):
         sql = f"SELECT {cols} FROM documents d"
         if search:
             sql += " JOIN documents_fts f ON f.rowid = d.id"
-            where.append("documents_fts MATCH ?")
-            args.append(fts_query(search))
+            where.append(fts_match(self.dialect, "documents_fts", "f"))
+            args.append(fts_query(search, self.dialect))
         if language:
             where.append("d.language = ?")
             args.append(language)
@@ -396,7 +462,7 @@ class Store(AccountStore, QueryStore, ReviewStore):
         args += [limit, offset]
         try:
             return [self._doc(r) for r in self.conn.execute(sql, args)]
-        except sqlite3.OperationalError as exc:
+        except ERRORS as exc:
             raise StrikewatchError(f"bad search {search!r}: {exc}", code="usage") from exc
 
     # -- extraction results -------------------------------------------------
@@ -611,7 +677,7 @@ class Store(AccountStore, QueryStore, ReviewStore):
         if row is None:
             with self.transaction():
                 self.conn.execute(
-                    "INSERT OR IGNORE INTO local_secrets (name, value, created_at) VALUES (?, ?, ?)",
+                    "INSERT INTO local_secrets (name, value, created_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
                     ("observer_hmac_key", secrets.token_hex(32), utcnow()))
             row = self.conn.execute("SELECT value FROM local_secrets WHERE name = 'observer_hmac_key'").fetchone()
         return bytes.fromhex(row[0])
@@ -766,7 +832,7 @@ class Store(AccountStore, QueryStore, ReviewStore):
             "archived_bytes": one("SELECT coalesce(sum(size), 0) FROM blobs"),
             "audit_entries": one("SELECT count(*) FROM audit_log"),
             "languages": langs,
-            "database": str(self.path),
+            "database": self.name,
         }
 
     # -- verification -------------------------------------------------------
@@ -849,12 +915,39 @@ def _same_but_stamp(old_body: str, new: dict[str, Any]) -> bool:
     return {k: v for k, v in old.items() if k != "updated"} == {k: v for k, v in new.items() if k != "updated"}
 
 
-def fts_query(text: str) -> str:
-    """Turn free text into a safe FTS5 query: every word must match (prefixes allowed)."""
+def fts_query(text: str, dialect: str = "sqlite") -> str:
+    """Turn free text into a safe full-text query: every word must match
+    (prefixes allowed). SQLite: an FTS5 query; PostgreSQL: a tsquery over
+    the folded words the store writes."""
+    if dialect == "postgresql":
+        text = fold(text)
     words = [w for w in "".join(c if c.isalnum() else " " for c in text).split() if w]
     if not words:
         raise StrikewatchError("empty search", code="usage")
+    if dialect == "postgresql":
+        return " & ".join(f"'{w}':*" for w in words)
     return " ".join(f'"{w}"*' for w in words)
+
+
+def fts_match(dialect: str, table: str, alias: str) -> str:
+    """The condition that a full-text table's row (``alias``) matches the query parameter."""
+    if dialect == "postgresql":
+        return f"{alias}.body @@ to_tsquery('simple', ?)"
+    return f"{table} MATCH ?"
+
+
+def index_document_words(conn: Any, document_id: int, title: str | None, text: str) -> None:
+    """PostgreSQL: a document's folded words into ``documents_fts``."""
+    conn.execute("INSERT INTO documents_fts (rowid, body) VALUES (?, to_tsvector('simple', ?))",
+                 (document_id, search_words(f"{title or ''} {text}")))
+
+
+def search_words(text: str, cap: int = 500_000) -> str:
+    """The distinct folded words of a text, for a tsvector (which holds at
+    most 1 MB; distinct words of even a long report are far less)."""
+    seen = dict.fromkeys("".join(c if c.isalnum() else " " for c in fold(text)).split())
+    out = " ".join(seen)
+    return out[:cap].rsplit(" ", 1)[0] if len(out) > cap else out
 
 
 def _instant(value: str, *, end_of_day: bool) -> Any:

@@ -1,18 +1,25 @@
-"""Schema migrations: numbered SQL files applied once, in order, in a transaction."""
+"""Schema migrations: numbered SQL files applied once, in order, in a transaction.
+
+``migrations/`` holds SQLite's files; ``migrations/postgresql/`` holds the
+same versions for PostgreSQL: the same tables and columns in its types (a
+test compares the two schemas column by column).
+"""
 
 from __future__ import annotations
 
 import re
 import sqlite3
 from importlib import resources
+from typing import Any
 
 from ..errors import StoreError
 from .clock import utcnow
+from .db import ERRORS, LOCK_SPACE, MIGRATE_LOCK, dialect_of
 
 _NAME = re.compile(r"^(\d{4})_([a-z0-9_]+)\.sql$")
 
 
-def _rebuild_incident_index(conn: sqlite3.Connection) -> None:
+def _rebuild_incident_index(conn: Any) -> None:
     from .index import rebuild_index
 
     rebuild_index(conn)
@@ -23,17 +30,20 @@ def _rebuild_incident_index(conn: sqlite3.Connection) -> None:
 _AFTER = {6: _rebuild_incident_index}  # 0005's index is remade by 0006
 
 
-def migrations() -> list[tuple[int, str, str]]:
+def migrations(dialect: str = "sqlite") -> list[tuple[int, str, str]]:
     """(version, name, sql) for every migration shipped with the package."""
     found = []
-    for entry in resources.files("strikewatch.store").joinpath("migrations").iterdir():
+    folder = resources.files("strikewatch.store").joinpath("migrations")
+    if dialect == "postgresql":
+        folder = folder.joinpath("postgresql")
+    for entry in folder.iterdir():
         m = _NAME.match(entry.name)
         if m:
             found.append((int(m.group(1)), m.group(2), entry.read_text(encoding="utf-8")))
     return sorted(found)
 
 
-def current_version(conn: sqlite3.Connection) -> int:
+def current_version(conn: Any) -> int:
     conn.execute(
         "CREATE TABLE IF NOT EXISTS schema_migrations ("
         " version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"
@@ -42,11 +52,22 @@ def current_version(conn: sqlite3.Connection) -> int:
     return row[0] or 0
 
 
-def migrate(conn: sqlite3.Connection) -> list[int]:
+def migrate(conn: Any) -> list[int]:
     """Bring the database up to date; returns the versions applied now."""
+    if dialect_of(conn) == "postgresql":  # one migrating process at a time
+        conn.execute("SELECT pg_advisory_lock(?, ?)", (LOCK_SPACE, MIGRATE_LOCK))
+        try:
+            return _migrate(conn)
+        finally:
+            conn.execute("SELECT pg_advisory_unlock(?, ?)", (LOCK_SPACE, MIGRATE_LOCK))
+    return _migrate(conn)
+
+
+def _migrate(conn: Any) -> list[int]:
     applied = []
+    postgres = dialect_of(conn) == "postgresql"
     have = current_version(conn)
-    shipped = migrations()
+    shipped = migrations(dialect_of(conn))
     if shipped and have > shipped[-1][0]:
         raise StoreError(
             f"database schema version {have} is newer than this strikewatch "
@@ -56,10 +77,12 @@ def migrate(conn: sqlite3.Connection) -> list[int]:
         if version <= have:
             continue
         try:
-            conn.execute("BEGIN IMMEDIATE")
-            # executescript would commit implicitly; run statement by statement.
-            for statement in _split_sql(sql):
-                conn.execute(statement)
+            conn.execute("BEGIN" if postgres else "BEGIN IMMEDIATE")
+            if postgres:
+                conn.script(sql)
+            else:  # executescript would commit implicitly; run statement by statement.
+                for statement in _split_sql(sql):
+                    conn.execute(statement)
             if version in _AFTER:
                 _AFTER[version](conn)
             conn.execute(
@@ -67,7 +90,7 @@ def migrate(conn: sqlite3.Connection) -> list[int]:
                 (version, name, utcnow()),
             )
             conn.execute("COMMIT")
-        except sqlite3.Error as exc:
+        except ERRORS as exc:
             conn.execute("ROLLBACK")
             raise StoreError(f"migration {version:04d}_{name} failed: {exc}") from exc
         applied.append(version)

@@ -72,9 +72,7 @@ class StorePool:
             return self._free.get_nowait()
         except queue.Empty:
             store = Store(self.path)
-            # reads of the index are the common case: map the file, keep a bigger cache
-            store.conn.execute("PRAGMA mmap_size = 1073741824")
-            store.conn.execute("PRAGMA cache_size = -32768")
+            store.tune_for_reading()  # reads of the index are the common case
             with self._lock:
                 self._all.append(store)
             return store
