@@ -303,3 +303,22 @@ def test_a_sighting_over_the_place_or_towards_its_governorate_counts(tmp_path, p
         assert attribution(store)["actor"] == "Russia"
     finally:
         store.close()
+
+
+def test_control_characters_in_sightings_are_stored_visibly(db_target):
+    """A NUL in a CSV cell or a JSON string (which PostgreSQL text cannot hold)
+    becomes U+FFFD, one for one, on both backends; the bytes stay archived."""
+    from strikewatch.ingest.sightings import parse_sightings
+    from strikewatch.store import Store
+
+    csv_bytes = "time,place,aircraft\n2024-03-01T10:00,Ari\x00ha,Su-24\n".encode()
+    json_bytes = b'[{"time": "2024-03-01T11:00", "place": "Sar\\u0000aqib", "aircraft": "MiG-23"}]'
+    with Store(db_target) as store:
+        for data, kind in ((csv_bytes, "csv"), (json_bytes, "json")):
+            parsed = parse_sightings(data, kind)
+            assert not parsed.errors and len(parsed.sightings) == 1
+            sha = store.put_blob(data)
+            store.add_sighting(parsed.sightings[0], raw_sha256=sha, input_kind=kind, ordinal=0)
+        places = sorted(r["place"] for r in store.list_sightings())
+        assert places == ["Ari\ufffdha", "Sar\ufffdaqib"]
+        assert store.verify().ok

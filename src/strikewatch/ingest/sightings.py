@@ -553,6 +553,15 @@ _COLUMNS: dict[str, tuple[str, ...]] = {
 _ALIAS = {alias: canon for canon, aliases in _COLUMNS.items() for alias in aliases}
 
 
+_CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _visible(text: str) -> str:
+    """Control characters (NUL among them, which no PostgreSQL text can hold)
+    as U+FFFD, one for one, so spans into the input keep their offsets."""
+    return _CONTROLS.sub("\ufffd", text)
+
+
 def _canon_row(row: dict[str, Any]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for k, v in row.items():
@@ -560,7 +569,7 @@ def _canon_row(row: dict[str, Any]) -> dict[str, Any]:
             continue
         canon = _ALIAS.get(str(k).strip().lower().replace(" ", "_").replace("-", "_"))
         if canon and v not in (None, "") and canon not in out:
-            out[canon] = v.strip() if isinstance(v, str) else v
+            out[canon] = _visible(v).strip() if isinstance(v, str) else v
     return out
 
 
@@ -749,7 +758,7 @@ def parse_sightings(data: bytes, kind: str, *, published: str | None = None,
                     observer: str | None = None) -> SightingsParse:
     """Raw bytes of a ``csv``, ``json`` or ``text`` input, decoded as UTF-8."""
     try:
-        text = data.decode("utf-8-sig")
+        text = _visible(data.decode("utf-8-sig"))
     except UnicodeDecodeError:
         return SightingsParse(errors=[RowError("bad_field", "the input is not UTF-8 text")])
     if kind == "csv":

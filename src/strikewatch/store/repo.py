@@ -783,7 +783,11 @@ class Store(AccountStore, QueryStore, ReviewStore):
     def quarantine(
         self, *, source_id: str, raw: bytes | None, origin: str, code: str, reason: str
     ) -> bool:
-        """Keep a failed input's bytes and why it failed; False if already kept."""
+        """Keep a failed input's bytes and why it failed; False if already kept.
+        Control characters in the name and reason are written as escapes
+        (``\\x00``): the record stays printable on every backend, and the
+        bytes as received are in the archive."""
+        source_id, reason = _printable(source_id), _printable(reason)
         with self.transaction():
             raw_sha = self.put_blob(raw) if raw is not None else None
             qkey = sha256_hex(canonical_json([source_id, raw_sha, code]).encode())
@@ -897,6 +901,10 @@ class Store(AccountStore, QueryStore, ReviewStore):
                 if entity == table and digest is not None and (entity, entity_id) not in seen:
                     rep.problems.append(Problem("row", f"{table} {entity_id}", "audited row is missing: deleted"))
         return rep
+
+
+def _printable(text: str) -> str:
+    return "".join(f"\\x{ord(c):02x}" if ord(c) < 32 and c not in "\n\t" or c == "\x7f" else c for c in text)
 
 
 def _row_id(ref: str | int) -> int | None:
