@@ -48,7 +48,8 @@ class PgServer:
         self._as = as_user or []
 
     @classmethod
-    def start(cls) -> "PgServer":
+    def start(cls, *, durable: bool = False) -> "PgServer":
+        """A throwaway cluster; ``durable`` keeps fsync on (benchmarks)."""
         initdb, pg_ctl = _binary("initdb"), _binary("pg_ctl")
         if not initdb or not pg_ctl:
             raise RuntimeError("PostgreSQL's server programs are not installed: `make test` installs "
@@ -61,8 +62,9 @@ class PgServer:
         data, port = folder / "data", _free_port()
         subprocess.run([*as_user, initdb, "-D", str(data), "-A", "trust", "-U", "postgres",
                         "-E", "UTF8", "--no-locale", "--no-sync"], check=True, capture_output=True)
-        options = (f"-p {port} -k {folder} -c listen_addresses=127.0.0.1 -c fsync=off "
-                   "-c synchronous_commit=off -c full_page_writes=off -c max_connections=200")
+        options = f"-p {port} -k {folder} -c listen_addresses=127.0.0.1 -c max_connections=200"
+        if not durable:
+            options += " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
         subprocess.run([*as_user, pg_ctl, "-D", str(data), "-o", options, "-l", str(folder / "server.log"),
                         "-w", "-t", "60", "start"], check=True, capture_output=True)
         return cls(f"postgresql://postgres@127.0.0.1:{port}/postgres", folder=folder, as_user=as_user)
