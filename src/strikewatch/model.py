@@ -142,16 +142,6 @@ def _str(d: Mapping[str, Any], key: str, path: str, *, required: bool = False) -
     return _check_text(value, p)
 
 
-_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
-
-
-def _identifier(value: str, path: str) -> str:
-    """A document id names it in every export: printable characters only."""
-    if _CONTROL.search(value):
-        raise _bad(path, "contains control characters")
-    return value
-
-
 def _req_str(d: Mapping[str, Any], key: str, path: str) -> str:
     value = _str(d, key, path, required=True)
     assert value is not None
@@ -377,7 +367,7 @@ class Document(_Record):
         if isinstance(published, str) and not published.strip():
             d = {k: v for k, v in d.items() if k != "published"}
         return cls(
-            id=_identifier(_req_str(d, "id", path), _join(path, "id")),
+            id=_req_str(d, "id", path),
             text=_req_str(d, "text", path),
             published=_iso(d, "published", path, with_time=True),
             title=_str(d, "title", path),

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -357,6 +358,8 @@ class Ingester:
             given = Document.from_dict(obj)
         except InputError as exc:
             raise InputError(f"{where}: {exc.message}", code=exc.code) from None
+        if _CONTROL.search(given.id):  # an id names the document in every export (and PostgreSQL refuses NUL)
+            raise InputError(f"{where}: id: contains control characters", code="bad_field")
         title = _clean_field(given.title)
         if given.is_html:
             page = html_to_text(given.text, url=given.url)
@@ -403,6 +406,9 @@ def total_bytes(targets: Iterable[Target]) -> int:
 
 def _raise(exc: Exception) -> Any:
     raise exc
+
+
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
 
 
 def _clean_field(value: str | None) -> str | None:
