@@ -752,3 +752,35 @@ def test_concurrent_requests_each_use_their_own_store(clients: dict[str, httpx.C
     while pool_._free.qsize() != len(pool_._all) and time.monotonic() < deadline:
         time.sleep(0.01)
     assert pool_._free.qsize() == len(pool_._all) > 0  # all returned, none leaked
+
+
+def test_concurrent_analysts_writing_lose_nothing(clients: dict[str, httpx.Client], world: World) -> None:
+    """Two analysts' worth of writers at once, through the API: notes on one
+    incident and new reports ingested (which extract and link), in parallel.
+    Every write is answered, every one is kept, and the chain verifies."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    key = world.incidents["saraqib"]
+    towns = ["Ariha", "Binnish", "Atarib", "Sarmin"]
+
+    def write(n: int) -> int:
+        c = clients["analyst" if n % 2 else "admin"]
+        if n % 3 == 0:
+            doc = {"id": f"par-{n}", "published": "2021-07-0%d" % (n % 9 + 1),
+                   "text": f"An air strike hit a bakery in {towns[n % 4]} on Monday, killing {n % 5 + 1} people."}
+            return c.post(f"{API}/ingest/text", json=doc).status_code
+        return c.post(f"{API}/incidents/{key}/notes", json={"text": f"parallel note {n}"}).status_code
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        codes = list(pool.map(write, range(24)))
+    assert all(code in (200, 201) for code in codes), codes
+    with world.store() as store:
+        notes = [n for n in store.conn.execute("SELECT note FROM reviews WHERE action = 'note'").fetchall()
+                 if n[0] and n[0].startswith("parallel note")]
+        assert len(notes) == 16
+        ids = {d.source_id for d in store.list_documents(limit=500)}
+        assert {f"par-{n}" for n in range(0, 24, 3)} <= ids
+        linked = store.conn.execute("SELECT count(*) FROM reports r WHERE NOT EXISTS"
+                                    " (SELECT 1 FROM links l WHERE l.report_id = r.id)").fetchone()[0]
+        assert linked == 0, "a report ingested in parallel was left unlinked"
+        assert store.verify().ok
