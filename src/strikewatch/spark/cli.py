@@ -22,8 +22,8 @@ def _conf(values: tuple[str, ...]) -> list[tuple[str, str]]:
 
 @click.group(name="spark")
 def spark_group() -> None:
-    """Run extraction on Apache Spark, locally or on a cluster (the optional
-    `spark` extra: pip install 'strikewatch[spark]'; Java 17+)."""
+    """Run extraction and linking on Apache Spark, locally or on a cluster (the
+    optional `spark` extra: pip install 'strikewatch[spark]'; Java 17+)."""
 
 
 @spark_group.command(name="extract")
@@ -54,6 +54,69 @@ def extract_command(inputs: tuple[str, ...], output: str, master: str | None, pa
         summary = run_extract(spark, list(inputs), output, partitions=partitions, overwrite=overwrite)
     finally:
         stop_session(spark)
+    if as_json:
+        click.echo(json.dumps(summary.as_dict(), ensure_ascii=False, indent=2, sort_keys=True))
+    else:
+        click.echo(summary.line())
+
+
+@spark_group.command(name="link")
+@click.option("--input", "input_ref", required=True, metavar="DIR",
+              help="The --output folder (or URI) of `strikewatch spark extract`: its reports/ dataset is linked.")
+@click.option("--output", required=True, metavar="DIR",
+              help="Folder (or URI) for the Parquet datasets clusters/ and incidents/ and the export files.")
+@click.option("--format", "formats", multiple=True, metavar="FORMAT",
+              help="Export format, repeatable: incidents-jsonl (the default), acled-csv, ucdp-csv, geojson, "
+                   "hxl-csv (or a pinned NAME.v1). Written as incidents.jsonl, acled.csv, ucdp.csv, "
+                   "incidents.geojson, hxl.csv.")
+@click.option("--threshold", type=float, metavar="LLR",
+              help="Link a pair when its match weight (log2 likelihood ratio) reaches this "
+                   "[default 8, as `strikewatch link`; see docs/linking.md].")
+@click.option("--clustering", type=click.Choice(["earlier", "components"]), default="earlier", show_default=True,
+              help="earlier: each report keeps only its best link to a report before it (dated by day, then "
+                   "undated), as `strikewatch link` joins a report to the incident it matches best; components: "
+                   "every link (plain connected components: a report matching two incidents joins them).")
+@click.option("--master", default=None, metavar="URL",
+              help="Spark master [default local[*], or spark-submit's when run under it].")
+@click.option("--partitions", type=click.IntRange(min=1), metavar="N",
+              help="Partitions of the shuffles [default 4 x the default parallelism].")
+@click.option("--overwrite", is_flag=True, help="Replace the output already in --output.")
+@click.option("--conf", "conf", multiple=True, metavar="KEY=VALUE", help="A Spark setting. Repeatable.")
+@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
+def link_command(input_ref: str, output: str, formats: tuple[str, ...], threshold: float | None, clustering: str,
+                 master: str | None, partitions: int | None, overwrite: bool, conf: tuple[str, ...],
+                 as_json: bool) -> None:
+    """Link the reports of `strikewatch spark extract` into incidents with
+    Splink on Spark: the comparisons and threshold of `strikewatch link`,
+    connected components over each report's best link back, and incidents
+    built, graded and exported as `strikewatch export` writes them. Writes
+    clusters/ (report -> incident, with the link's weight and comparisons),
+    incidents/ and the export files; prints a summary."""
+    import os
+    import shutil
+    import tempfile
+
+    from . import link as spark_link
+    from .extract import build_session, stop_session
+
+    spark_link.require_splink()  # fail before Spark starts
+    fmts = spark_link.resolve_formats(formats)
+    spark_link._check_input(input_ref)
+    spark_link._check_output(output, overwrite, [spark_link.export_name(f) for f in fmts])
+    settings = _conf(conf)
+    warehouse = None
+    local = (master or "local").startswith("local") and "PYSPARK_GATEWAY_PORT" not in os.environ
+    if local and not any(k == "spark.sql.warehouse.dir" for k, _ in settings):
+        warehouse = tempfile.mkdtemp(prefix="strikewatch-warehouse-")  # Splink reads the catalog
+        settings.append(("spark.sql.warehouse.dir", warehouse))
+    spark = build_session(master, app_name="strikewatch-link", conf=settings)
+    try:
+        summary = spark_link.run_link(spark, input_ref, output, formats=formats, threshold=threshold,
+                                      overwrite=overwrite, partitions=partitions, clustering=clustering)
+    finally:
+        stop_session(spark)
+        if warehouse:
+            shutil.rmtree(warehouse, ignore_errors=True)
     if as_json:
         click.echo(json.dumps(summary.as_dict(), ensure_ascii=False, indent=2, sort_keys=True))
     else:

@@ -287,6 +287,7 @@ def warc_documents(path: str | os.PathLike[str], max_bytes: int = DEFAULT_MAX_DO
 REPORT_COLUMNS: tuple[tuple[str, str], ...] = (
     ("id", "string"), ("source", "string"), ("source_seq", "int"), ("position", "long"),
     ("report_index", "int"), ("language", "string"), ("extractor", "string"),
+    ("published", "string"), ("outlet", "string"),
     ("event_type", "string"),
     ("date_start", "date"), ("date_end", "date"), ("date_precision", "string"), ("date_text", "string"),
     ("location_name", "string"), ("admin1", "string"), ("admin2", "string"), ("country", "string"),
@@ -331,8 +332,14 @@ def report_json(report: dict[str, Any]) -> str:
 
 
 def report_row(ident: str | None, source: str, seq: int, position: int, index: int,
-               language: str | None, extractor: str, rep: dict[str, Any]) -> tuple[Any, ...]:
-    """One ``reports`` row (in :data:`REPORT_COLUMNS` order) of a spec §2 REPORT."""
+               language: str | None, extractor: str, rep: dict[str, Any],
+               doc: dict[str, Any] | None = None) -> tuple[Any, ...]:
+    """One ``reports`` row (in :data:`REPORT_COLUMNS` order) of a spec §2 REPORT;
+    ``doc``, the input document, gives ``published`` and ``outlet`` (its
+    ``source`` field), which linking and grading read as `strikewatch link` does."""
+    doc = doc or {}
+    published = doc.get("published") if isinstance(doc.get("published"), str) and doc["published"].strip() else None
+    outlet = doc.get("source") if isinstance(doc.get("source"), str) else None
     when = rep.get("date") or {}
     where = rep.get("location") or {}
     cas = rep.get("casualties") or {}
@@ -345,7 +352,7 @@ def report_row(ident: str | None, source: str, seq: int, position: int, index: i
     counts = [_int((cas.get(m) or {}).get(k)) for m in ("killed", "injured", "civilians_killed", "children_killed")
               for k in ("low", "best", "high")]
     return (
-        ident, source, seq, position, index, language, extractor,
+        ident, source, seq, position, index, language, extractor, published, outlet,
         rep.get("event_type"),
         _iso_date(when.get("start")), _iso_date(when.get("end")), when.get("precision"), when.get("text"),
         where.get("name"), where.get("admin1"), where.get("admin2"), where.get("country"),
@@ -394,7 +401,7 @@ def extract_partition(items: Iterable[Item]) -> Iterator[tuple[str, tuple[Any, .
         reports, errors = out.get("reports") or [], out.get("errors") or []
         yield ("D", (ident, source, seq, position, language, len(reports), len(errors)))
         for i, rep in enumerate(reports):
-            yield ("R", report_row(ident, source, seq, position, i, language, EXTRACTOR, rep))
+            yield ("R", report_row(ident, source, seq, position, i, language, EXTRACTOR, rep, doc))
         for err in errors:
             yield ("E", (ident, source, seq, position, err.get("code"), err.get("message")))
 
