@@ -149,10 +149,10 @@ def link_stored(store: Store, *, rebuild: bool = False, settings: "LinkSettings 
 
 
 def _link_stored(store: Store, *, rebuild: bool, settings: "LinkSettings | None") -> LinkSummary:
-    from datetime import date, timedelta
+    from datetime import timedelta
 
     from .assess.incident import build_incident
-    from .link.match import BlockIndex, Candidate, LinkSettings, best_cluster
+    from .link.match import BlockIndex, Candidate, LinkSettings, best_cluster, link_order
     from .review import incident_flights, rebuild_incident, unique_key
 
     s = settings or LinkSettings()
@@ -174,7 +174,7 @@ def _link_stored(store: Store, *, rebuild: bool, settings: "LinkSettings | None"
     index = BlockIndex(s)
     for row in existing:
         index.add(row["incident_id"], Candidate.from_report(row["report_id"], row["report"], row["published"]))
-    order = sorted(range(len(new)), key=lambda i: (cands[i].day or date.min, new[i]["report_id"]))
+    order = sorted(range(len(new)), key=lambda i: (*link_order(cands[i]), new[i]["report_id"]))  # as link_batch
     for i in order:
         c, row = cands[i], new[i]
         found = best_cluster(c, ((cid, index.members[cid]) for cid in index.pool(c)), s)
