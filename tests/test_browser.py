@@ -8,7 +8,6 @@ Playwright is missing.
 
 from __future__ import annotations
 
-import json
 import re
 import time
 from collections.abc import Iterator
@@ -364,8 +363,8 @@ def xss_payloads() -> list[str]:
         f"&#60;script&#62;{js}&#60;/script&#62;",
         f"%3Cscript%3E{js}%3C%2Fscript%3E",
         f"\\u003cscript\\u003e{js}\\u003c/script\\u003e",
-        f"<img src=x onerror=&#119;&#105;&#110;&#100;&#111;&#119;.__xss=1 data-xss>",
-        f"<img src=x onerror=\"&#x77;indow.__xss=1;alert(1)\" data-xss>",
+        "<img src=x onerror=&#119;&#105;&#110;&#100;&#111;&#119;.__xss=1 data-xss>",
+        "<img src=x onerror=\"&#x77;indow.__xss=1;alert(1)\" data-xss>",
         f"<a href=\"&#106;avascript:{js}\" data-xss>x</a>",
         f"<a href=\"java\tscript:{js}\" data-xss>x</a>",
         f"＜script＞{js}＜/script＞",

@@ -82,7 +82,7 @@ def test_sigkill_during_ingest_loses_nothing(tmp_path, db_target, backend, reque
                 server = request.getfixturevalue("pg_server")
                 server.drop_database(db)
                 db = server.new_database()
-                request.addfinalizer(lambda url=db: server.drop_database(url))
+                request.addfinalizer(lambda url=db, srv=server: srv.drop_database(url))
                 cmd[cmd.index("--db") + 1] = db
             acknowledged.clear()
     assert kills >= 30

@@ -29,7 +29,7 @@ from ..errors import IntegrityError, StoreError, StrikewatchError
 from .audit import GENESIS, canonical_json, chain_hash, row_digest
 from .clock import utcnow
 from .accounts import AccountStore
-from .db import ERRORS, LOCK_SPACE, WRITE_LOCK, PostgresConnection, dialect_of, is_url, redact
+from .db import ERRORS, LOCK_SPACE, WRITE_LOCK, PostgresConnection, is_url, redact
 from .index import drop_index, fold, write_index
 from .review import ReviewStore
 from .queries import QueryStore
