@@ -203,3 +203,28 @@ def test_arabic_names_are_known_by_their_keys() -> None:
 def test_an_arabic_phrase_key_is_its_words_keys_joined(words: list[str], space: str) -> None:
     # the Arabic place finder keys word n-grams by joining the words' keys
     assert arabic_key(space.join(words)) == "".join(arabic_key(w) for w in words)
+
+
+def test_machine_romanisations_and_codes_are_not_names() -> None:
+    from strikewatch.geo.gazetteer import _is_useful_alternate
+
+    assert not _is_useful_alternate("purt")  # lower-case romanisation of another script's spelling
+    assert not _is_useful_alternate("DUK")  # an airport code
+    assert not _is_useful_alternate("zōr kōṯ")
+    assert _is_useful_alternate("Lérida") and _is_useful_alternate("al-Bab") and _is_useful_alternate("حلب")
+    assert not _is_useful_alternate("Перт")  # another script
+
+
+@pytest.mark.parametrize("name,wrong", [("Rarieda", "ES"), ("Duk", "ZA"), ("Bay", "IN")])
+def test_world_towns_not_reached_through_machine_alternates(gaz: Gazetteer, name: str, wrong: str) -> None:
+    assert all(p.country != wrong for p in gaz.lookup(name)[:5])
+
+
+def test_geonames_dump_alternates_filtered(tmp_path) -> None:
+    dump = tmp_path / "XX.txt"
+    dump.write_text(_dump_line(990004, "Qorvelton", "QRV,qorferutonu,Korvelton", 10.2, 10.1, "P", "PPL", "NG", "77",
+                               "", 800), encoding="utf-8")
+    gaz = Gazetteer()
+    gaz.add_geonames_dump(dump, overlay=tmp_path / "overlay.tsv.gz")
+    assert gaz.lookup("Korvelton")[0].id == "gn:990004"
+    assert not gaz.lookup("QRV") and not gaz.lookup("qorferutonu")

@@ -66,6 +66,23 @@ def test_places_outside_the_middle_east(gaz: Gazetteer) -> None:
     assert _loc("Armed men shot a health worker in Tumaco, Colombia.", gaz).country == "CO"
 
 
+def test_names_joined_by_romance_particles(gaz: Gazetteer) -> None:
+    # "au", "du", "de" inside a capitalised name keep it one name
+    loc = _loc("Gunmen kidnapped a nurse in Port au Prince on Friday.", gaz)
+    assert loc.country == "HT" and loc.text == "Port au Prince"
+    found = find_places(TextDoc("A mine hit a water truck in the Boucle du Mouhoun region."), gaz)
+    assert [(p.text, p.location.country) for p in found] == [("Boucle du Mouhoun", "BF")]
+
+
+def test_given_names_are_no_country_evidence(gaz: Gazetteer) -> None:
+    # a given name that shares a key with some country's alternate name does
+    # not pull the document's places into that country
+    text = ("An airstrike hit a house in Nuseirat camp in central Gaza, killing Aya and her two brothers, "
+            "their uncle Hameed said.")
+    loc = _loc(text, gaz)
+    assert loc.country == "PS"
+
+
 def test_near_prefers_the_attack_sentence(gaz: Gazetteer) -> None:
     text = "Fighting continued around Aleppo. Later a drone hit a market in al-Bab, killing four."
     loc = _loc(text, gaz, near=(text.index("drone"), text.index("drone") + 5))

@@ -53,9 +53,13 @@ _DATA = Path(__file__).resolve().parent.parent / "data" / "gazetteer" / "context
 _ARTICLE = r"(?:al|el|ad|ar|as|at|ash|az|an|ed|er|es|et|ez|en|ad-d|ul)"
 # One word of a name: capitalised, or an article joined to a capitalised word ("al-Bab").
 _WORD = rf"(?:{_ARTICLE}[-\u2010\u2011](?=[A-Z]))?[A-Z][\w'\u2019`\u02bf]*(?:-[A-Za-z][\w'\u2019`\u02bf]*)*"
-# Words of one phrase, with lower-case articles between them ("Deir ez Zor", "Ras al Ain").
-_PHRASE = re.compile(rf"{_WORD}(?:[ \t]+(?:{_ARTICLE}[ \t]+)?{_WORD})*")
-_WORD_RE = re.compile(rf"(?:{_ARTICLE}[ \t]+)?{_WORD}")
+# Lower-case joining words of French, Spanish, Portuguese and Italian names
+# ("Port au Prince", "Boucle du Mouhoun", "Rio de Janeiro"): inside a phrase only.
+_JOINER = r"(?:au|aux|du|de|des|la|le|les|da|do|dos|das|di|del|della)"
+# Words of one phrase, with lower-case articles or joining words between them
+# ("Deir ez Zor", "Ras al Ain").
+_PHRASE = re.compile(rf"{_WORD}(?:[ \t]+(?:(?:{_ARTICLE}|{_JOINER})[ \t]+)?{_WORD})*")
+_WORD_RE = re.compile(rf"(?:(?:{_ARTICLE}|{_JOINER})[ \t]+)?{_WORD}")
 _PRECISION = {
     "campus": "exact", "neighbourhood": "locality", "locality": "locality",
     "county": "district", "region": "region", "country": "country",
@@ -190,7 +194,9 @@ def _country_of_name(name: str, gaz: Gazetteer, ctx: _Context) -> str | None:
     if key in ctx.country_aliases:
         return ctx.country_aliases[key]
     for m in gaz.matches(name, loose=False):
-        if m.place.placetype == "country":
+        if m.place.placetype == "country" and _pkey(m.place.name) == _pkey(name):
+            # the country's own name up to spelling, not one of its many
+            # alternate names ("Aya", a given name, is no name of Yemen's)
             return m.place.country
     return None
 

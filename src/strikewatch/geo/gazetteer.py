@@ -240,6 +240,22 @@ def _is_useful_name(name: str) -> bool:
     return not _OTHER_SCRIPT.search(name)
 
 
+_CODE = re.compile(r"[A-Z0-9]{2,5}")
+_LATIN_LETTER = re.compile(r"[A-Za-z\u00c0-\u024f]")
+
+
+def _is_useful_alternate(name: str) -> bool:
+    """An alternate name worth indexing: in a useful script, and neither an
+    airport or station code ("DUK", "BBI") nor a Latin name without a
+    capital letter. GeoNames' all-lower-case Latin alternates are machine
+    romanisations of other scripts' spellings ("rerida" for Lleida, "purt"
+    for Perth); no writer spells a town that way, and as keys they made
+    "Rarieda" Lleida and "Port" Perth."""
+    if not name or not _is_useful_name(name) or _CODE.fullmatch(name):
+        return False
+    return not (_LATIN_LETTER.search(name) and name == name.lower())
+
+
 def _read_tsv(text: Iterable[str], prefix: str) -> Iterator[tuple[Place, list[str], str]]:
     """Rows of the shipped/overlay TSV: (place, names, geonameid or '')."""
     for line in text:
@@ -331,7 +347,7 @@ def _geonames_cities(gn_dir: Path, admin1: dict[tuple[str, str], tuple[str, floa
                      ) -> Iterator[tuple[Place, list[str]]]:
     admin1 = admin1 or {}
     for rec in _iter_json_object(gn_dir / GEONAMES_CITIES):
-        names = [rec["name"]] + [n for n in rec.get("alternatenames") or [] if _is_useful_name(n)]
+        names = [rec["name"]] + [n for n in rec.get("alternatenames") or [] if _is_useful_alternate(n)]
         a1 = admin1.get((rec["countrycode"], rec.get("admin1code") or ""))
         yield (
             Place(f"gn:{rec['geonameid']}", rec["name"], "locality", rec["countrycode"], a1[0] if a1 else None, None,
@@ -830,7 +846,7 @@ def _read_geonames_dump(path: Path) -> Iterator[tuple[Place, list[str]]]:
         ptype = _GN_ADMIN.get(cols[7], "neighbourhood" if cols[7] == "PPLX" else "locality")
         admin1 = admin1_names.get((cc, cols[10]))
         admin2 = admin2_names.get((cc, cols[10], cols[11])) if ptype != "region" else None
-        names = [cols[1], cols[2]] + [n for n in cols[3].split(",") if n and _is_useful_name(n)]
+        names = [cols[1], cols[2]] + [n for n in cols[3].split(",") if _is_useful_alternate(n)]
         yield (
             Place(f"gn:{cols[0]}", cols[1], ptype, cc, admin1, admin2,
                   float(cols[4]), float(cols[5]), int(cols[14] or 0)),
