@@ -351,3 +351,17 @@ def test_a_death_from_wounds_is_not_the_attack_date() -> None:
 )
 def test_more_spellings_tell_the_slash_order(text: str, expected: str) -> None:
     assert dates(text, published=None)[0][1] == expected
+
+
+def test_post_stamp_dates_a_crawled_post_without_publication_date() -> None:
+    text = "Shelling hit the market on Tuesday, killing two, residents said.View12:05 PM · Mar 2, 2023·1,204 Views"
+    doc = TextDoc(text, published=None)
+    found = find_dates(doc)
+    assert [(m.start_date, m.kind) for m in found if m.kind == "dateline"] == [("2023-03-02", "dateline")]
+    # "on Tuesday" counts back from the post (2 March 2023 was a Thursday)
+    assert incident_date(doc, found).start == "2023-02-28"
+    # the stamp alone is no incident date of its own, and never taken for a publication date given
+    doc = TextDoc(text, published="2023-03-05")
+    assert incident_date(doc, find_dates(doc)).start == "2023-02-28"
+    # a time, a dot and a date in running text are no stamp
+    assert find_dates(TextDoc("At 9:24 AM the convoy left; on Aug 19, 2022 it was hit.", published=None))[0].kind != "dateline"

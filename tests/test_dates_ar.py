@@ -46,3 +46,15 @@ def test_ago_and_last_weekday():
 def test_since_is_background():
     d = _date("قتل منذ مطلع العام 2022 عشرات المدنيين، وقصفت الطائرات القرية في 5 تموز 2022")
     assert d.start == "2022-07-05"
+
+
+def test_post_stamp_of_a_crawled_post_anchors_its_dates():
+    # X puts the stamp after the post, glued to the text before it by the crawl
+    post = "قصف مدفعي استهدف أطراف البلدة صباح اليوم وأدى لإصابة طفلين#عاجل9:24 AM · Aug 19, 2022·Twitter Web App"
+    d = _date(post)
+    assert (d.start, d.precision) == ("2022-08-19", "day")
+    # Facebook puts it before; "yesterday" counts from it
+    post = "صفحة الأخبار المحليةDecember 3, 2024 · Shared with Public غارة جوية على الحي مساء أمس"
+    assert _date(post).start == "2024-12-02"
+    # a publication date given with the document wins over the stamp
+    assert _date(post, "2024-12-10").start == "2024-12-09"

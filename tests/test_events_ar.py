@@ -106,3 +106,12 @@ def test_hashtag_words_and_underscores() -> None:
     doc, ev, we, ac = _all("#عاجل | #مجزرة_السوق بعد #غارة_جوية على البلدة")
     assert "air_strike" in {e.event_type for e in ev}
     assert word_regex(["دير الزور"]).search(_norm("#دير_الزور")) is not None
+
+
+def test_harm_in_verb_forms_and_targeted_things() -> None:
+    # "a woman was killed", "the militia killed him", "they were wounded",
+    # "the targeted car", "two bodies": violence the noun forms do not reach
+    for text, kind in [("قُتلت امرأة في البلدة", "harm"), ("شاب قتلته ميليشيا مسلحة", "harm"),
+                       ("أصيبوا في الحي الشرقي", "harm"), ("عثر على جثتين قرب الطريق", "harm"),
+                       ("احترقت السيارة المستهدفة على الطريق", "act")]:
+        assert kind in E._violence_kinds(_doc(text)), text

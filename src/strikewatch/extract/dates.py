@@ -540,6 +540,33 @@ def _is_dateline(doc: TextDoc, r: _Raw) -> bool:
     return bool(re.match(r"[ \t]*(?:$|\n|\s{2}|\(|[-\u2013\u2014:|]|,?[ \t]*\d{1,2}[:.]\d\d)", rest))
 
 
+#: The time stamp of a social-media post as a crawl of the page keeps it, in
+#: English whatever the post's language: X's "9:24 AM · Aug 19, 2022" after the
+#: post, Facebook's "October 24, 2024 · Shared with Public" before it. It says
+#: when the post was published.
+_STAMP_MONTH = (r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|"
+                r"Sep(?:t|tember)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)")
+# A crawl glues the stamp to the words around it ("views3:11 PM", "accountDecember 1"):
+# no word boundaries, only no digit run on into it.
+_POST_STAMP = re.compile(
+    rf"(?<!\d)\d{{1,2}}:\d\d\s?[AP]M\s*[\u00b7\u2022]\s*(?P<m1>{_STAMP_MONTH})\.?\s(?P<d1>\d{{1,2}}),\s(?P<y1>(?:19|20)\d\d)"
+    rf"|(?P<m2>{_STAMP_MONTH})\s(?P<d2>\d{{1,2}}),\s?(?P<y2>(?:19|20)\d\d)\s*[\u00b7\u2022]\s*"
+    r"(?:Shared\swith|Public\b|Friends\b)"
+)
+
+
+def post_stamp(doc: TextDoc) -> tuple[date, int, int] | None:
+    """The first social-media post stamp in the text: (date, start, end)."""
+    months = _lexicon().months
+    for m in _POST_STAMP.finditer(doc.text):
+        i = "1" if m.group("m1") else "2"
+        month = months.get(m.group("m" + i).lower())
+        day = _mk(int(m.group("y" + i)), month, int(m.group("d" + i))) if month else None
+        if day is not None:
+            return day, m.start(), m.end()
+    return None
+
+
 def find_dates(doc: TextDoc, *, month_first: bool | None = None) -> list[DateMention]:
     """Every date expression in ``doc`` that can be resolved, in text order.
 
@@ -573,7 +600,13 @@ def find_dates(doc: TextDoc, *, month_first: bool | None = None) -> list[DateMen
         resolved[i] = _resolve(r, pub, ctx, month_first)
     dateline = -1
     anchor = pub
-    if pub is None and alex is not None:
+    stamp = post_stamp(doc) if pub is None else None
+    if stamp is not None:
+        # a post's stamp dates it; a date written inside the stamp is no other date
+        anchor = stamp[0]
+        keep = [i for i, r in enumerate(raws) if not (r.start < stamp[2] and stamp[1] < r.end)]
+        raws, resolved = [raws[i] for i in keep], [resolved[i] for i in keep]
+    elif pub is None and alex is not None:
         # "نشر في 23 نوفمبر 2025": the post's own date, said in words
         for i, r in enumerate(raws):
             res = resolved[i]
@@ -628,6 +661,11 @@ def find_dates(doc: TextDoc, *, month_first: bool | None = None) -> list[DateMen
                 kind=kind,
             )
         )
+    if stamp is not None:
+        day, s0, e0 = stamp
+        out.append(DateMention(start=s0, end=e0, text=doc.text[s0:e0], start_date=day.isoformat(),
+                               end_date=day.isoformat(), precision="day", relative=False, kind="dateline"))
+        out.sort(key=lambda m: m.start)
     return out
 
 
