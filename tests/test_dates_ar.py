@@ -58,3 +58,20 @@ def test_post_stamp_of_a_crawled_post_anchors_its_dates():
     assert _date(post).start == "2024-12-02"
     # a publication date given with the document wins over the stamp
     assert _date(post, "2024-12-10").start == "2024-12-09"
+
+
+def test_month_first_with_year_as_pages_print_it():
+    d = _date("الثلاثاء، يناير 18، 2022 قصف مدفعي على أطراف القرية أدى لمقتل مدني")
+    assert (d.start, d.precision) == ("2022-01-18", "day")
+
+
+def test_page_date_with_its_time_dates_the_text():
+    # a full date near the top followed by a clock time is when the page was
+    # written: "أمس" counts from it, and the date itself is not the incident's
+    d = _date("عاجل\nالخميس، ٥ ديسمبر ٢٠٢٤، ٢١:٥٤\nقُتل مدنيان بقصف طال السوق مساء أمس")
+    assert d.start == "2024-12-04"
+    # an English date in the Arabic page counts the same way
+    d = _date("مقتل شخص بعملية إنزال جوي جنوب الحسكة  June 9, 2022, 11:36 am  قُتل شخص فجر اليوم في القرية")
+    assert d.start == "2022-06-09"
+    # a date in the story, with no time after it, is the incident's own
+    assert _date("قصفت طائرات حربية البلدة في 14 شباط 2018 وأوقعت قتلى").start == "2018-02-14"

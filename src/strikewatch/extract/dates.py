@@ -555,6 +555,21 @@ _POST_STAMP = re.compile(
 )
 
 
+#: a clock time right after a date: "٥ ديسمبر ٢٠٢٤، ٢١:٥٤", "June 9, 2022, 11:36 am"
+_TIME_AFTER = re.compile(r"\s*[,\u060c]?\s*\d{1,2}:\d\d(?!\d)")
+
+
+def _latin_dates(doc: TextDoc, lex: _Lexicon, raws: list[_Raw]) -> list[_Raw]:
+    """Add to an Arabic text's dates the full English ones a page prints in
+    Latin script ("June 9, 2022"), where no Arabic date stands."""
+    if not re.search(r"[A-Z][a-z]", doc.text):
+        return raws
+    extra = [r for r in _raw_matches(doc, lex)
+             if r.kind == "day" and r.year is not None
+             and not any(o.start < r.end and r.start < o.end for o in raws)]
+    return sorted([*raws, *extra], key=lambda r: r.start) if extra else raws
+
+
 def post_stamp(doc: TextDoc) -> tuple[date, int, int] | None:
     """The first social-media post stamp in the text: (date, start, end)."""
     months = _lexicon().months
@@ -582,7 +597,7 @@ def find_dates(doc: TextDoc, *, month_first: bool | None = None) -> list[DateMen
     pub = parse_published(doc.published)
     alex = _lexicon_ar() if doc.language == "ar" else None
     if alex is not None:
-        raws = _raw_matches_ar(doc, alex)
+        raws = _latin_dates(doc, lex, _raw_matches_ar(doc, alex))
         month_first = bool(month_first)  # Arabic writes numeric dates day first
     else:
         raws = _raw_matches(doc, lex)
@@ -607,13 +622,23 @@ def find_dates(doc: TextDoc, *, month_first: bool | None = None) -> list[DateMen
         keep = [i for i, r in enumerate(raws) if not (r.start < stamp[2] and stamp[1] < r.end)]
         raws, resolved = [raws[i] for i in keep], [resolved[i] for i in keep]
     elif pub is None and alex is not None:
-        # "نشر في 23 نوفمبر 2025": the post's own date, said in words
+        # "نشر في 23 نوفمبر 2025": the post's own date, said in words; else a
+        # full date near the top with the time after it, as pages print theirs
         for i, r in enumerate(raws):
             res = resolved[i]
             if res is not None and r.kind == "day" and _cue_kind_ar(doc, alex, r.start, r.end) == "published":
                 dateline = i
                 anchor = res[0]
                 break
+        else:
+            for i, r in enumerate(raws):
+                if r.start >= _DATELINE_CHARS:
+                    break
+                res = resolved[i]
+                if res is not None and r.kind == "day" and r.year is not None and _TIME_AFTER.match(doc.text, r.end):
+                    dateline = i
+                    anchor = res[0]
+                    break
     elif pub is None:
         for i, r in enumerate(raws):
             res = resolved[i]
@@ -801,6 +826,8 @@ def _lexicon_ar() -> _ArLexicon:
         # (فجر اليوم) (الجمعه) 6 (من) (شهر) تشرين الاول (عام) 2023
         rf"(?P<dm>{lead.format(g='dm')}(?P<dm_d>{day})\s+(?:من\s+)?(?:شهر\s+)?(?P<dm_m>{mon}){mon2}"
         + year_tail.format(g="dm") + ")",
+        # (الثلاثاء،) يناير 18، 2022: month first, as pages print it; only with a year
+        rf"(?P<md>{lead.format(g='md')}(?P<md_m>{mon})\s+(?P<md_d>{day})\s*[,\u060c]\s*(?P<md_y>{year}))(?!\d)",
         # 15 رمضان 1444 هـ
         rf"(?P<hj>(?P<hj_d>{day})\s+(?:من\s+)?(?:شهر\s+)?(?P<hj_m>{_alt(hijri)})\s*,?\s*(?P<hj_y>1[34]\d\d)\s*ه(?!\w))",
         # 2016-05-31, 2016/05/31
@@ -885,6 +912,11 @@ def _raw_matches_ar(doc: TextDoc, lex: _ArLexicon) -> list[_Raw]:
                 d = _day_num(m.group("dm_d"))
                 out.append(_Raw(s, e, "day", int(y) if y else None, mo, d, d, extra="dm",
                                 weekday=lex.weekdays[w] if w else None))
+        elif g == "md":
+            w = m.group("md_w")
+            d = _day_num(m.group("md_d"))
+            out.append(_Raw(s, e, "day", int(m.group("md_y")), lex.months[_norm(m.group("md_m"))], d, d,
+                            weekday=lex.weekdays[w] if w else None))
         elif g == "hj":
             gd = _hijri_to_gregorian(int(m.group("hj_y")), lex.hijri_months[_norm(m.group("hj_m"))],
                                      _day_num(m.group("hj_d")))
