@@ -129,6 +129,22 @@ def test_describes_attack_short_monitor_headlines() -> None:
         assert E.describes_attack(doc, E.find_events(doc), has_casualties=cas), text
 
 
+def test_broken_truce_is_no_evidence_against_an_attack() -> None:
+    for text, cas in (
+        ("A false truce: shelling kills nine civilians in Example Town", True),
+        ("Government forces violated the ceasefire overnight, shelling Testville", False),
+    ):
+        doc = TextDoc(text)
+        assert E.describes_attack(doc, E.find_events(doc), has_casualties=cas), text
+    doc = TextDoc("The ceasefire held for a second day as talks resumed in the capital.")
+    assert not E.describes_attack(doc, E.find_events(doc), has_casualties=False)
+
+
+def test_air_strikes_named_with_another_means() -> None:
+    doc = TextDoc("Air and rocket strikes hit the southern villages again.")
+    assert E.event_type(doc, E.find_events(doc), [], []) == "air_strike"
+
+
 def test_describes_attack_no_for_exchanges_accidents_and_movements() -> None:
     for text, cas in (
         ("The two sides exchanged prisoners and the bodies of dead fighters near the crossing.", False),
