@@ -29,7 +29,10 @@ these ways (all vocabulary is in ``data/lexicons/en/casualties.toml``):
   total that adds up to it ("five people were killed, a woman and four
   children") is its breakdown: the parts become subsets;
 * explicit zeros: "no casualties were reported", "no one was hurt" give
-  low 0, high 0.
+  low 0, high 0;
+* the victim as a pronoun ("killing him and another man") counts one; a count
+  before an active verb with a counted object is the attacker, no victim ("a
+  gunman shot dead two drivers").
 
 Conventions:
 
@@ -45,7 +48,9 @@ Conventions:
   (a cue such as "since the start of the war", "this year", "a previous
   strike" in the same sentence and clause), and counts of 1,000 or more
   (``max_count`` in the lexicon: single attacks almost never reach it, war
-  tolls always do). They are kept, not counted.
+  tolls always do). They are kept, not counted. So are figures in teaser lines
+  (related stories' headlines around a scraped story) when the story's prose
+  gives a figure of the same measure.
 * ``source`` is the nearest :class:`SourceMention` in the figure's sentence,
   else the first one in the next sentence when that sentence gives no figure
   of its own ("… were killed. The civil defence said …").
@@ -98,6 +103,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from ..model import Casualties, Figure, Range
+from .events import story_weights
 from .mentions import FigureMention, NumberMention, SourceMention
 from .numbers import _alt, find_numbers, lexicon
 from .textutil import TextDoc
@@ -181,6 +187,17 @@ _NAMED_PRE = re.compile(
     rf"(?P<name>{_NAME})(?=\s*[,.;:(]|\s+(?:and|in|on|at|when|while|who|as|after|during)\b)"
 )
 _NAMED_ROLE = re.compile(r"^(?:(?:[a-z][a-z-]+)\s+){0,2}$")
+# The victim as a pronoun right after a measure verb: "killing him", "wounded her" (a count
+# of one). Only where the pronoun ends the phrase: "killing her son" is the possessive's.
+_PRONOUN = re.compile(
+    r"\b(?:killing|killed|kills|injuring|injured|wounding|wounded)\s+(?P<p>him|her)"
+    r"(?=\s*(?:[,.;:)]|$)|\s+(?:and|in|on|at|immediately|instantly|outright|while|when|as|after|"
+    r"during|along|together|too|also|before)\b)"
+)
+# An object with a measure of its own is the next figure's subject: "5 staff killed 7 staff injured".
+_OWN_VERB = re.compile(r"\s*(?:(?:were|was|are|is|have\s+been|had\s+been)\s+)?"
+                       r"(?:killed|injured|wounded|hurt|dead|died|missing|abducted|kidnapped)\b")
+_PASSIVE = re.compile(r"\b(?:was|were|is|are|been|being|got|get|gets)\b")
 _PERFECT = re.compile(r"\bha(?:ve|s)\s+(?:been\s+)?(?:killed|died|wounded|injured|lost)\b")
 _CLAUSE_BREAK = re.compile(r";|\b(?:bringing|raising|taking|pushing|increasing|adding)\b")
 
@@ -214,6 +231,7 @@ class _Rules:
     civ_nouns: re.Pattern[str]
     possessive: re.Pattern[str]
     civ_totals: frozenset[str]
+    active_obj: re.Pattern[str]
 
 
 @lru_cache(maxsize=1)
@@ -226,7 +244,8 @@ def _rules() -> _Rules:
     after = dict(raw["measure_after"])
     before = dict(raw["measure_before"])
     post_q = _alt(lex.post_qualifiers)
-    mod = rf"(?:\s*\b(?:{mods}|[a-z0-9]+[\s-]years?[\s-]old)\b|\s*\([^()]{{1,40}}\))"
+    # a hyphenated participle is a modifier too ("UN-contracted", "locally-employed")
+    mod = rf"(?:\s*\b(?:{mods}|[a-z0-9]+[\s-]years?[\s-]old|[a-z]+-[a-z]+ed)\b|\s*\([^()]{{1,40}}\))"
     of_phrase = (
         r"(?:\s+(?:of|from|for|with|working\s+(?:for|with)|employed\s+by|contracted\s+by)\s+"
         r"(?:an?\s+|the\s+|his\s+|her\s+|their\s+)?(?:[a-z'-]+\s+){0,3}?"
@@ -247,6 +266,7 @@ def _rules() -> _Rules:
         rf"(?:\s+of(?=\s))?(?P<mods>{mod}{{0,4}})\s*\b(?P<grp>{grp})\b(?:\s+(?P<grp2>{grp})\b)?(?P<of>{of_phrase})(?:\s+(?P<pq>{post_q})\b)?"
         r"|\s*(?:[,.;:()]|-\s|$)"
         r"|\s+(?:and|in|on|at|as|when|while|during|after|before|near|including|among|with|inside|"
+        r"immediately|instantly|outright|"
         r"from|across|since|so|overnight|today|yesterday|there|here|according|people|persons|"
         r"others|more|by|following|amid|last|late|early|this|that|which|who|were|was|had|have|has|"
         r"are|is|for|to|into|within|under|around|because|due|but|or|until|as|the|its|their)\b"
@@ -267,9 +287,12 @@ def _rules() -> _Rules:
     long = re.compile(
         r"(?P<gap>[^.;:!?\n]{0,140}?)"
         rf"(?P<aux>(?:\s+(?:{_LONG_AUX})\b)*)"
+        # after an auxiliary, a first participle joined to the measure: "was ambushed and shot dead"
+        r"(?P<ed>\s+(?!killed\b)[a-z]+ed(?:\s+up)?(?:\s+and|,))?"
         rf"\s*,?\s+(?P<m>{_alt(verbs)})\b"
     )
     units = _alt([*raw["number_words"]["units"], *raw["vague"]])
+    post_q_alt = _alt(raw["qualifiers"])
     persons = _alt([g for g in groups if "famil" not in g])
     count_in_gap = re.compile(rf"\b(?:\d+|an?|{units})\s+(?:(?:{mods})\s+){{0,2}}(?:{persons})\b"
                               rf"|\b(?:his|her|their)\s+(?:(?:{mods})\s+){{0,2}}(?:{_alt(raw['persons']['singular'])})\b")
@@ -302,6 +325,10 @@ def _rules() -> _Rules:
         bare_mods=bare_mods,
         civ_nouns=re.compile(rf"\b(?:{_alt(g for g, v in groups.items() if v == 'civilians')})\b"),
         civ_totals=frozenset(raw["persons"]["civilian_totals"]),
+        # a counted person after the verb is its object: "a gunman killed two civilians"
+        active_obj=re.compile(
+            rf"\s+(?:(?:{post_q_alt})\s+)?(?:an?|another|his|her|their|\d+|{units})"
+            rf"(?:\s+[a-z'-]+){{0,2}}\s+(?:{persons})\b"),
         possessive=re.compile(
             rf"\b(?:his|her|their)(?=\s+(?:(?:{mods}|[a-z0-9]+[\s-]years?[\s-]old)\s+){{0,2}}"
             rf"(?:{_alt(raw['persons']['singular'])})\b(?!['-]))"),
@@ -330,10 +357,14 @@ def _group(rules: _Rules, grp: str | None, mods: str, of: str = "", grp2: str | 
     """
     if not grp:
         return "all", None
+    first = None
     if grp2:
+        first = rules.groups.get(_norm(grp), "all")
         mods, grp = f"{mods or ''} {grp}", grp2
     g = _norm(grp)
     group = rules.groups.get(g, "all")
+    if group == "all" and first not in (None, "all"):
+        group = first  # "two civilian officials": the first noun says whose they are
     mods = f"{mods or ''} {of or ''}"
     if group == "all" and "famil" in (of or ""):
         group = "civilians"
@@ -357,6 +388,9 @@ def find_figures(doc: TextDoc, sources: list[SourceMention]) -> list[FigureMenti
     # (numbers.py leaves it: it is no number)
     own = [NumberMention(start=m.start(), end=m.end(), text=doc.text[m.start():m.end()], low=1, high=1,
                          qualifier="exact") for m in rules.possessive.finditer(folded)]
+    # and so is the victim as a pronoun ("killing him and another man")
+    own += [NumberMention(start=m.start("p"), end=m.end("p"), text=doc.text[m.start("p"):m.end("p")], low=1,
+                          high=1, qualifier="exact") for m in _PRONOUN.finditer(folded)]
     if own:
         numbers = sorted([*numbers, *own], key=lambda n: n.start)
     found: list[FigureMention | None] = []
@@ -398,8 +432,33 @@ def find_figures(doc: TextDoc, sources: list[SourceMention]) -> list[FigureMenti
     for f in figures:
         if (f.low or 0) >= rules.max_count or (f.high or 0) >= rules.max_count:
             f.other_event = True
+    _mark_teasers(doc, figures)
     _assign_sources(doc, figures, sources)
     return figures
+
+
+_TITLE_LINES = 2  # a title may follow this many lines of page furniture
+
+
+def _mark_teasers(doc: TextDoc, figures: list[FigureMention]) -> None:
+    """A figure in a teaser line (a related story's headline or a menu item around a scraped
+    story: :func:`.events.story_weights`) is another story's, unless the story's own prose
+    gives no figure of that measure; then it is all there is and is kept."""
+    if not figures or "\n" not in doc.text:
+        return
+    weights = story_weights(doc)
+    # the first figure's line near the top is the title, after a caption or a menu item
+    # ("Search form"): not a teaser
+    title = doc.sentence_of(figures[0].start)
+    if title <= _TITLE_LINES:
+        weights[title] = 1.0
+    teaser = [f for f in figures if not f.other_event and weights[doc.sentence_of(f.start)] < 1.0]
+    if not teaser:
+        return
+    prose = {f.measure for f in figures if not f.other_event and weights[doc.sentence_of(f.start)] >= 1.0}
+    for f in teaser:
+        if f.measure in prose:
+            f.other_event = True
 
 
 def _mark_contained(figures: list[FigureMention]) -> None:
@@ -535,6 +594,10 @@ def _read(doc: TextDoc, rules: _Rules, n: NumberMention) -> tuple[FigureMention 
     if m:
         if _norm(m.group("m")) == "bodies" and _IDENTIFY.match(folded, m.end()):
             return None, m.end()  # "several bodies had not been identified": a re-mention
+        obj = None if _PASSIVE.search(m.group(0)) else rules.active_obj.match(folded, m.end())
+        if obj and not _OWN_VERB.match(folded, obj.end()):
+            # "a gunman shot dead two drivers": the count is the killer (and no list part)
+            return None, m.start("m")
         label = rules.measure_after[_norm(m.group("m"))]
         return _figure(doc, rules, n, label, m, m.group("m"), start, m.end(), partitive, is_family), m.end()
     a = rules.noun_after.match(folded, n.end)
@@ -573,7 +636,7 @@ def _long_subject(doc: TextDoc, rules: _Rules, n: NumberMention, a: re.Match[str
         return None
     gap = m.group("gap")
     aux = m.group("aux")
-    if _LONG_BAD.search(gap):
+    if _LONG_BAD.search(gap) or (m.group("ed") and not aux.strip()):
         return None
     if not aux.strip():
         if len(gap) > 80 or _LONG_VERB.search(gap) or _norm(m.group("m")) not in rules.no_aux:
@@ -872,7 +935,9 @@ def reconcile(figures: list[FigureMention]) -> Casualties:
     for measure in ("killed", "injured", "missing"):
         alls = [f for f in by_key.get((measure, "all"), []) if f.text and not f.part]
         stated_all = bool(alls)
-        all_best = _range(alls).best if alls else None
+        # a list's sum ("two officials and their driver") is a total the parts belong to
+        totals = [f for f in by_key.get((measure, "all"), []) if not f.part]
+        all_best = _range(totals).best if totals else None
         own: dict[str, Range | None] = {}
         for (m, g), fs in by_key.items():
             if m != measure:
@@ -880,7 +945,7 @@ def reconcile(figures: list[FigureMention]) -> Casualties:
             r = _group_range(fs)
             if (g == "civilians" and r is not None and all_best is not None
                     and all(f.part or f.family for f in fs) and all_best >= (r.best or 0)
-                    and alls[0].start < min(f.start for f in fs)):
+                    and min(f.start for f in totals) < min(f.start for f in fs)):
                 # "19 people, including a journalist", "38 people … 20 members of the X
                 # family" (the total stated first): parts of it; the civilians' own
                 # total is not given

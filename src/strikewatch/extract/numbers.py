@@ -10,8 +10,9 @@ Values keep what the text says: "more than 10" is ``low`` 10 with qualifier
 "up to 20" is ``low`` None, ``high`` 20; a range gives both ends; a vague
 quantity ("dozens") has the conventional ``low`` from the lexicon
 (``data/lexicons/en/casualties.toml``, where the conventions are documented)
-and ``high`` None. "a"/"an" counts as one only before a person noun ("a
-child", "an elderly woman"), where it is a casualty noun phrase.
+and ``high`` None. "a"/"an" (and "another") counts as one only before a person
+noun ("a child", "an elderly woman", "another civilian"), where it is a casualty
+noun phrase.
 
 The whole document is scanned once with one compiled alternation over
 ``TextDoc.folded``; spans are shared with ``TextDoc.text``.
@@ -79,7 +80,9 @@ def lexicon() -> Lexicon:
         rf"(?:between\s+(?P<b1>{num})\s+and\s+(?P<b2>{num})"
         rf"|(?P<v>\b(?:{_alt(vague)}))"
         rf"|(?P<n1>{num})(?:(?:\s*-\s*|\s+to\s+|\s+or\s+)(?P<n2>{num}))?"
-        rf"|(?P<a>\ban?)(?!\s+family\s+of\b)(?=\s+(?:(?:{mod}|[a-z0-9]+[\s-]years?[\s-]old)\s+){{0,2}}(?:{person})\b))"
+        # "a"/"an" (and "another": one more) before a person noun
+        rf"|(?P<a>\b(?:an?|another))(?!\s+family\s+of\b)"
+        rf"(?=\s+(?:(?:{mod}|[a-z0-9]+[\s-]years?[\s-]old|[a-z]+-[a-z]+ed)\s+){{0,2}}(?:{person})\b))"
         rf"(?:\s+(?P<pq>{_alt(post_qualifiers)}))?\b"
     )
     return Lexicon(
