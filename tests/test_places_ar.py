@@ -42,3 +42,146 @@ def test_countryside_of_a_district(gaz):
 def test_common_words_are_not_places(gaz):
     doc = TextDoc(text=arabic.normalise("قتل طفل وأصيب آخرون مساء أمس")[0], language="ar")
     assert places.find_places(doc, gaz) == []
+
+
+def _found(text: str, gaz):
+    doc = TextDoc(text=arabic.normalise(text)[0], language="ar")
+    return doc, places.find_places(doc, gaz)
+
+
+def test_hashtag_words_joined_by_underscores_are_one_name(gaz):
+    loc = _loc("سقوط ضحايا بغارات جوية على مدينة #خان_شيخون", gaz)
+    assert loc.name == "Khan Shaykhun" and loc.admin1 == "Idlib"
+
+
+def test_article_written_onto_the_second_word_of_a_hashtag(gaz):
+    _, found = _found("#ديرالزور\nعملية إنزال جوي ليلة أمس", gaz)
+    assert [p.location.admin1 for p in found] == ["Deir ez-Zor"]
+
+
+def test_direction_word_before_a_province_capital_means_the_province(gaz):
+    _, found = _found("جرحى بقصف مدفعي غربي حلب", gaz)
+    assert [(p.text, p.location.precision) for p in found] == [("حلب", "region")]
+
+
+def test_headline_province_gives_way_to_the_town_in_the_account(gaz):
+    text = ("مقتل مدنيين بقصف على ريف حلب الغربي\nالقصف تواصل منذ الصباح.\n"
+            "وذكر ناشطون أن الحصيلة مرشحة للارتفاع.\nواستهدفت المدفعية بلدة كفرنوران بعشرات القذائف.")
+    loc = _loc(text, gaz)
+    assert loc.name == "Kafr Nuran" and loc.precision == "locality"
+
+
+def _near_title(text: str, gaz):
+    doc = TextDoc(text=arabic.normalise(text)[0], language="ar")
+    return places.resolve_location(doc, places.find_places(doc, gaz), near=(0, doc.text.index("\n")))
+
+
+def test_country_in_the_headline_gives_way_to_the_province(gaz):
+    text = "غارة للتحالف شرق سوريا\nقال مصدر محلي إن الطائرات حلقت طويلا.\nووقعت الغارة في ريف دير الزور الشرقي"
+    loc = _near_title(text, gaz)
+    assert loc.admin1 == "Deir ez-Zor" and loc.precision == "region"
+
+
+def test_headline_segment_takes_its_town_from_the_lines_under_it(gaz):
+    text = ("إصابة مدنيين بقصف صاروخي غربي حلب\n\nآخر تحديث 11:42 دمشق\n\n"
+            "أصيب مدنيان مساء الأربعاء جراء صاروخ أطلقته قوات النظام على سيارة قرب بلدة كفرنوران.")
+    assert _near_title(text, gaz).name == "Kafr Nuran"  # in the headline's province: not the dateline's Damascus
+
+
+def test_common_words_are_not_places_even_after_a_cue(gaz):
+    # "عشر" (ten), "منزله" (his house), "المكان" (the place), "العمر" (age)
+    _, found = _found("أصيب أكثر من عشر مدنيين في منزله، وكان في المكان طفل يبلغ من العمر ثلاث سنوات", gaz)
+    assert found == []
+
+
+def test_given_names_make_a_person_not_a_place(gaz):
+    _, found = _found("قتل الشاب محمد ناصر ومعه محمود محمد في قصف على مدينة مارع", gaz)
+    assert [p.text for p in found] == ["مارع"]
+
+
+def test_particles_are_no_words_of_a_name(gaz):
+    _, found = _found("وقال إن من بين القتلى طفلين وإنه لم يكن لك أن تعرف", gaz)
+    assert found == []
+
+
+def test_a_generic_head_and_an_unknown_rest_are_no_place(gaz):
+    # "جبل الزاوية" is not in the gazetteer whole: neither "جبل" nor "الزاوية" alone is meant
+    _, found = _found("قصف مدفعي على قرى جبل الزاوية", gaz)
+    assert found == []
+
+
+def test_a_quoted_name_after_a_cue_is_a_place(gaz):
+    _, found = _found('قتلى بقصف على محيط "مارع"', gaz)
+    assert [p.location.name for p in found] == ["Mari`"]
+
+
+def test_other_scripts_names_of_countries_are_not_countries(gaz):
+    # "تره" and "من" are Persian or Urdu names of Turkey and Yemen in the gazetteer
+    _, found = _found("قصف على مدينة الباب ولم تره عين من قبل", gaz)
+    assert [p.location.country for p in found] == ["SY"]
+
+
+def test_a_country_named_again_weighs_little(gaz):
+    text = "مجزرة في الباب. تركيا تقول إن المنطقة آمنة، وتركيا تنفي، وتركيا تعد بالتحقيق"
+    doc = TextDoc(text=arabic.normalise(text)[0], language="ar")
+    _, countries = places._candidates_ar(doc, gaz, places._context_ar())
+    assert countries == {"TR": 1.5}  # 0.5 a mention (2.0 in English)
+
+
+def test_a_place_named_to_locate_another_is_not_the_incident(gaz):
+    loc = _loc("استهدف القصف قرية المستريحة غرب مدينة عين عيسى", gaz)
+    assert loc.text == "المستريحه"  # the normalised text
+
+
+def test_the_whole_document_says_which_country_is_meant(gaz):
+    # "عرب حسن" is known only as a village in Iraq: the Syrian town near it wins
+    text = ("تصعيد في قرى مقاطعة منبج.\n\nاستهدفت المسيرات قرية عرب حسن الواقعة في الريف الشمالي لمقاطعة منبج."
+            "\n\nوأصيبت امرأة بجروح.")
+    loc = _loc(text, gaz)
+    assert loc.country == "SY"
+
+
+def test_a_hamlets_recorded_population_does_not_outweigh_the_province(gaz):
+    # a namesake with a population of 7 elsewhere must not beat the one in the province named
+    loc = _loc("#ديرالزور #البصيرة\nإنزال جوي للتحالف في مدينة البصيرة", gaz)
+    assert loc.admin1 == "Deir ez-Zor"
+
+
+def test_lone_words_are_not_far_away_towns(gaz):
+    # "هوية" and "فان" are alternate names of towns in Vietnam and France
+    _, found = _found("هوية المدني الذي استشهد، فان القصف مستمر", gaz)
+    assert found == []
+
+
+def test_word_keys_agree_with_the_gazetteers_arabic_key():
+    from strikewatch.geo.gazetteer import arabic_key
+
+    actx = places._context_ar()
+    for w in ["الأتارب", "وبمدينة", "ديرالزور", "للرقة", "إدلب", "مؤسسة", "#", "ال", "كفرنبل"]:
+        for _, form in places._ar_forms(arabic.normalise(w)[0], actx):
+            assert places._word_key(form) == arabic_key(form), form
+
+
+def test_canton_and_region_words_announce_a_place(gaz):
+    _, found = _found("قصف تركي على قرى مقاطعة منبج في إقليم الجزيرة", gaz)
+    assert [p.text for p in found][:1] == ["منبج"] and found[0].score >= 0.7
+
+
+def test_a_named_site_is_found_by_its_places_english_name(gaz):
+    # "سد تشرين": the gazetteer knows "Tishrin dam" (in English only) and the village "تشرين"
+    doc, found = _found("تعرضت سيارة لقصف على الطريق المؤدي لسد تشرين جنوب منبج", gaz)
+    site = found[0]
+    assert (site.text, site.location.name, site.location.precision) == ("سد تشرين", "Tishrin dam", "exact")
+    assert places.resolve_location(doc, found).name == "Tishrin dam"
+
+
+def test_set_phrases_are_not_places(gaz):
+    # "على الفور" (at once), "القرى" (the villages)
+    _, found = _found("قتل على الفور وأصيب آخرون في القرى", gaz)
+    assert found == []
+
+
+def test_a_raid_or_an_airdrop_tells_of_the_incident(gaz):
+    text = ("مداهمة لقسد بدعم من التحالف في بلدة الشحيل\n\nأسفرت عن قتيل وجريح\n\n"
+            "وفي خبر آخر تواصل القصف على مدينة الميادين")
+    assert _loc(text, gaz).name == "Shahil"

@@ -26,10 +26,12 @@ import math
 import re
 import tomllib
 from collections import defaultdict
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import accumulate, pairwise
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from ..geo.gazetteer import (
     Gazetteer,
@@ -136,6 +138,8 @@ class _Cand:
     cue: bool = False
     site: str | None = None  # the site head when the name is part of a named site
     multiword: bool = False
+    reference: bool = False  # named to locate another place ("X غرب مدينة Y": Y)
+    arabic: bool = False  # found in Arabic text
 
 
 # --------------------------------------------------------------------------
@@ -380,7 +384,15 @@ def _claim(m: Match, c: _Cand) -> float:
     half as much again."""
     p = m.place
     f = 2.0 if _exact(m, c) else (0.5 if p.id.startswith("gn:") else 1.0)
+    if c.arabic and 0 < p.population < _HAMLET:
+        # a hamlet's population of 7 says nothing: most villages have none
+        # recorded, and an Arabic name is shared by villages across the region
+        base = 1.0 + _ADMIN_WEIGHT.get(p.placetype, 0.0)  # _prominence at population 0
+        return base * base * base * f * (1.5 if _theatre(p) else 1.0)
     return _prominence(p) * f * (1.5 if _theatre(p) else 1.0)
+
+
+_HAMLET = 1000
 
 
 def _evidence(cands: list[_Cand], countries: dict[str, float]
@@ -391,29 +403,41 @@ def _evidence(cands: list[_Cand], countries: dict[str, float]
     provinces) vote more than names only hamlets share."""
     cw: dict[str, float] = defaultdict(float, countries)
     aw: dict[tuple[str, str], float] = defaultdict(float)
+    # a document names a place again and again: one name's votes are reckoned once
+    votes: dict[tuple[Any, ...], tuple[list[tuple[str, float]], list[tuple[tuple[str, str], float]]]] = {}
     for c in cands:
         top = c.matches[:60]
-        weight = 1.0 if c.cue or c.multiword else 0.5
-        best = max(m.place.population for m in top)
-        weight *= 0.4 + 0.6 * min(1.0, math.log10(best + 1) / 6.0)
-        claims = [_claim(m, c) for m in top]
-        # each country's claim on the name: its most prominent place of that name
-        claim: dict[str, float] = {}
-        for m, pr in zip(top, claims):
-            if pr > claim.get(m.place.country, 0.0):
-                claim[m.place.country] = pr
-        total = sum(claim.values())
-        for cc, pr in claim.items():
-            cw[cc] += weight * pr / total
-        rclaim: dict[tuple[str, str], float] = {}
-        for m, pr in zip(top, claims):
-            if m.place.admin1:
-                r = (m.place.country, m.place.admin1)
-                rclaim[r] = max(rclaim.get(r, 0.0), pr)
-        rtotal = sum(rclaim.values())
-        for r, pr in rclaim.items():
-            aw[r] += weight * pr / rtotal
+        key = (c.text, c.cue, c.multiword, *map(id, top))
+        vote = votes.get(key)
+        if vote is None:
+            vote = votes[key] = _votes(c, top)
+        for cc, v in vote[0]:
+            cw[cc] += v
+        for r, v in vote[1]:
+            aw[r] += v
     return cw, aw
+
+
+def _votes(c: _Cand, top: list[Match]) -> tuple[list[tuple[str, float]], list[tuple[tuple[str, str], float]]]:
+    """One name's votes for countries and for provinces (see :func:`_evidence`)."""
+    weight = 1.0 if c.cue or c.multiword else 0.5
+    best = max(m.place.population for m in top)
+    weight *= 0.4 + 0.6 * min(1.0, math.log10(best + 1) / 6.0)
+    claims = [_claim(m, c) for m in top]
+    # each country's claim on the name: its most prominent place of that name
+    claim: dict[str, float] = {}
+    for m, pr in zip(top, claims):
+        if pr > claim.get(m.place.country, 0.0):
+            claim[m.place.country] = pr
+    total = sum(claim.values())
+    rclaim: dict[tuple[str, str], float] = {}
+    for m, pr in zip(top, claims):
+        if m.place.admin1:
+            r = (m.place.country, m.place.admin1)
+            rclaim[r] = max(rclaim.get(r, 0.0), pr)
+    rtotal = sum(rclaim.values())
+    return ([(cc, weight * pr / total) for cc, pr in claim.items()],
+            [(r, weight * pr / rtotal) for r, pr in rclaim.items()])
 
 
 def _score(m: Match, c: _Cand, cw: dict[str, float], aw: dict[tuple[str, str], float],
@@ -426,7 +450,7 @@ def _score(m: Match, c: _Cand, cw: dict[str, float], aw: dict[tuple[str, str], f
         s += 2.0
     if atotal and p.admin1:
         s += 1.5 * aw.get((p.country, p.admin1), 0.0) / atotal
-    s += math.log10(p.population + 1) / 7.0
+    s += math.log10((0 if c.arabic and p.population < _HAMLET else p.population) + 1) / 7.0
     if _exact(m, c):
         s += 0.4  # many loose alternate names: prefer a place's own name
     s += _kind_fit(c.kind, p)
@@ -471,19 +495,31 @@ def find_places(doc: TextDoc, gaz: Gazetteer) -> list[PlaceMention]:
     cw, aw = _evidence(cands, countries)
     ctotal, atotal = sum(cw.values()), sum(aw.values())
     top_country = max(cw, key=lambda k: (cw[k], k)) if cw else None
-    base = [[(_score(m, c, cw, aw, ctotal, atotal, top_country), -i, m) for i, m in enumerate(c.matches[:200])]
-            for c in cands]
+    # the same name with the same matches and cue scores the same: once per document
+    scored: dict[tuple[Any, ...], list[tuple[float, int, Match]]] = {}
+    base = []
+    for c in cands:
+        key = (c.text, c.kind, *map(id, c.matches[:200]))
+        sc = scored.get(key)
+        if sc is None:
+            sc = scored[key] = [(_score(m, c, cw, aw, ctotal, atotal, top_country), -i, m)
+                                for i, m in enumerate(c.matches[:200])]
+        base.append(sc)
     first = [max(sc, key=lambda t: (t[0], t[1]))[2].place for sc in base]
     anchors = list(dict.fromkeys((_nkey(c.text), p.lat, p.lon) for c, p in zip(cands, first)
                                  if p.country == top_country and p.placetype != "country"))
+    chosen: dict[int, Match] = {}  # by id of a shared score list: its text, so its anchors, are one
     out: list[PlaceMention] = []
     for c, sc in zip(cands, base):
-        own = _nkey(c.text)
-        if len(sc) > 1 and anchors:
-            # only the leading choices can be turned by the bonus (at most +1)
-            top_v = max(v for v, _, _ in sc)
-            sc = [(v + _near_bonus(m.place, anchors, own), j, m) for v, j, m in sc if v >= top_v - 1.0]
-        __, _, best = max(sc, key=lambda t: (t[0], t[1]))
+        best = chosen.get(id(sc))
+        if best is None:
+            own = _nkey(c.text)
+            near = sc
+            if len(sc) > 1 and anchors:
+                # only the leading choices can be turned by the bonus (at most +1)
+                top_v = max(v for v, _, _ in sc)
+                near = [(v + _near_bonus(m.place, anchors, own), j, m) for v, j, m in sc if v >= top_v - 1.0]
+            best = chosen[id(sc)] = max(near, key=lambda t: (t[0], t[1]))[2]
         p = best.place
         conf = 0.5 + 0.2 * c.cue + 0.15 * c.multiword
         if p.country != top_country:
@@ -505,7 +541,7 @@ def find_places(doc: TextDoc, gaz: Gazetteer) -> list[PlaceMention]:
             _POPULATION.clear()
         _POPULATION[p.id] = p.population
         out.append(PlaceMention(c.start, c.end, c.text, loc, score=round(conf, 3),
-                                role="site" if c.site else "place"))
+                                role="site" if c.site else ("reference" if c.reference else "place")))
     return out
 
 
@@ -532,6 +568,7 @@ def _location(p: Place, text: str) -> Location:
 
 
 _RANK = {"exact": 0, "locality": 1, "district": 2, "region": 3, "country": 4}
+_INNER = frozenset(["exact", "locality", "district"])
 
 
 #: Words of a sentence that tells of the attack itself: its places are the
@@ -552,13 +589,68 @@ def resolve_location(doc: TextDoc, places: list[PlaceMention], near: tuple[int, 
     cands = [p for p in places if p.role != "origin" and p.score >= 0.3]
     if not cands:
         return Location()
+    loc = _resolve(doc, cands, near)
+    if doc.language == "ar" and loc.precision in ("region", "country"):
+        loc = _refine_ar(doc, cands, loc, near)
+    return loc
+
+
+_REFINE_SPAN = 3  # sentences after a headline read for its town
+
+
+def _within(pl: Location, area: Location) -> bool:
+    """Whether ``pl`` lies in the province or country ``area`` names."""
+    if pl.country != area.country:
+        return False
+    return area.precision == "country" or (area.precision == "region" and admin_equal(pl.admin1, area.admin1))
+
+
+def _refine_ar(doc: TextDoc, cands: list[PlaceMention], loc: Location, near: tuple[int, int] | None) -> Location:
+    """A town in the province (or country) chosen, named further on: Arabic
+    reports open on the province ("قصف على ريف دير الزور الشرقي") and name the
+    village in the account that follows; the most named such town, else the
+    first. Not a province's capital: a bare "إدلب" is the province's name as
+    much as its capital's."""
+    lo, hi = near if near is not None else (0, len(doc.text))
+    last = doc.sentence_of(max(lo, hi - 1))
+    if last - doc.sentence_of(lo) < 2 and last + 1 < len(doc.sentences):
+        # a headline (and its caption) alone: the account under it tells where
+        hi = max(hi, doc.sentences[min(last + _REFINE_SPAN, len(doc.sentences) - 1)][1])
+    towns = [p for p in cands
+             if lo <= p.start < hi and p.location.precision in _INNER and p.score >= 0.5 and p.role == "place"
+             and not _capital(p.location)
+             and p.location.country == loc.country
+             and (loc.precision == "country" or admin_equal(p.location.admin1, loc.admin1))]
+    if not towns and loc.precision == "country":
+        # "شرق سوريا" over an account of "ريف دير الزور": the province
+        towns = [p for p in cands if lo <= p.start < hi and p.location.precision == "region"
+                 and p.score >= 0.5 and p.location.country == loc.country]
+    if not towns:
+        return loc
+    count: dict[str | None, int] = defaultdict(int)
+    for p in towns:
+        count[p.location.gazetteer_id] += 1
+    return max(towns, key=lambda p: (count[p.location.gazetteer_id], -p.start)).location
+
+
+def _resolve(doc: TextDoc, cands: list[PlaceMention], near: tuple[int, int] | None) -> Location:
+    # Arabic names every word n-gram the gazetteer knows, and a lone foreign
+    # match in a sentence can outvote the report's country there: the whole
+    # document votes
+    voters = cands if doc.language == "ar" else None
     if near is not None:
         si = doc.sentence_of(near[0])
         close = [p for p in cands if abs(doc.sentence_of(p.start) - si) <= 0]
         if not close:
             close = [p for p in cands if abs(doc.sentence_of(p.start) - si) <= 1]
+        if doc.language == "ar" and not any(p.location.precision in _INNER for p in close):
+            # an Arabic headline names the country or the province ("قصف على ريف
+            # حلب", "شمال غربي سوريا"), the sentence after it the town (one
+            # that lies there: not a dateline's "دمشق")
+            close += [p for p in cands if doc.sentence_of(p.start) == si + 1
+                      and p.location.precision in _INNER and any(_within(p.location, q.location) for q in close)]
         if close:
-            return _pick(close, near[0], doc)
+            return _pick(close, near[0], doc, voters)
     named = [p for p in cands if p.location.precision != "country"]
     by_sentence: dict[int, list[PlaceMention]] = defaultdict(list)
     for p in named:
@@ -569,17 +661,19 @@ def resolve_location(doc: TextDoc, places: list[PlaceMention], near: tuple[int, 
         if cue_re.search(doc.folded, a, b):
             # that sentence and the next: the lead of the account itself
             window = [p for p in named if si <= doc.sentence_of(p.start) <= si + 1]
-            return _pick(window, by_sentence[si][0].start, doc)
+            return _pick(window, by_sentence[si][0].start, doc, voters)
     lead_end = doc.sentences[min(1, len(doc.sentences) - 1)][1] if doc.sentences else len(doc.text)
     lead = [p for p in cands if p.start < lead_end]
-    return _pick(lead or cands, 0, doc)
+    return _pick(lead or cands, 0, doc, voters)
 
 
-def _pick(cands: list[PlaceMention], anchor: int, doc: TextDoc | None = None) -> Location:
+def _pick(cands: list[PlaceMention], anchor: int, doc: TextDoc | None = None,
+          voters: list[PlaceMention] | None = None) -> Location:
     """Most specific; among equals the most confident, then the nearest to ``anchor``.
     A locality that lies in a region also mentioned is preferred over others.
     A small place far from a larger town named with it ("the X market in
-    Mosul", resolved to some other X) gives way to the town."""
+    Mosul", resolved to some other X) gives way to the town. ``voters``: the
+    mentions whose scores say which country is the document's (default: ``cands``)."""
     inner = [p for p in cands if p.location.precision in ("locality", "exact", "district")]
     if len(inner) > 1:
         # a province's capital (or a district) named with a place inside it
@@ -602,7 +696,7 @@ def _pick(cands: list[PlaceMention], anchor: int, doc: TextDoc | None = None) ->
         return 0.0
 
     votes: dict[str | None, float] = defaultdict(float)
-    for p in cands:
+    for p in voters if voters is not None else cands:
         votes[p.location.country] += p.score
     main = max(votes, key=lambda k: (votes[k], k or ""))
 
@@ -613,7 +707,9 @@ def _pick(cands: list[PlaceMention], anchor: int, doc: TextDoc | None = None) ->
         # past a fair confidence, how sure a name is a place says nothing of
         # whether it is the incident's: the clause telling of deaths does
         harm = 0.25 if doc is not None and _harm_clause(doc, p) else 0.0
-        return (rank - min(p.score, _SURE) - inside + stray(p) + abroad - harm, -p.score, abs(p.start - anchor))
+        ref = 0.6 if p.role == "reference" else 0.0  # named only to say where another place lies
+        return (rank - min(p.score, _SURE) - inside + stray(p) + abroad - harm + ref, -p.score,
+                abs(p.start - anchor))
 
     best = min(cands, key=key)
     return best.location
@@ -683,21 +779,34 @@ def _population(p: PlaceMention) -> int:
 # normalised on both sides, article dropped), longest first, an attached
 # preposition or conjunction ("بمدينة", "وحلب") taken off the first word. A
 # single word needs a cue before it ("بلدة", "ريف", "في") or to name a big
-# place; the cue word also says what kind of place is meant ("ريف إدلب" is the
-# province, "مدينة إدلب" the town). Choice among matches is the English one.
+# place of the covered theatres; the cue word also says what kind of place is
+# meant ("ريف إدلب" and "غربي إدلب" are the province, "مدينة إدلب" the town).
+# Common words, given names, particles and the heads of longer names ("جبل")
+# are no names by themselves (context_ar.toml). Choice among matches is the
+# English one, with an Arabic country name weighing less and a hamlet's tiny
+# recorded population counting as none. The incident's place: as in English,
+# but a province or country chosen gives way to a town in it named in the
+# account under the headline, and a place named to locate another ("X غرب
+# مدينة Y": Y, role "reference") ranks below it.
 
 _DATA_AR = _DATA.with_name("context_ar.toml")
-_AR_WORD = re.compile(r"[\u0621-\u064a]+|#")
+_AR_SPLIT = re.compile(r"([\u0621-\u064a]+|#)")
 
 
-@dataclass(frozen=True)
-class _ArWord:
-    """What the place finder needs to know of one spelling of a word."""
+class _ArWord(NamedTuple):
+    """What the place finder needs to know of one spelling of a word (a named
+    tuple: a corpus has tens of thousands of spellings, built fast)."""
 
     forms: tuple[tuple[int, str, str], ...]  # (letters taken off the front, form, its name key)
     key: str  # the whole word's name key
     kind: str | None  # the kind of place it announces ("ريف": region)
     cue: bool  # a word after which a name is taken as a place: a cue word or a hashtag
+    head: bool  # a word that opens a place's name ("جبل", "تل"): no place on its own
+    person: bool  # a common given name: a name it opens is a person's
+    function: bool  # a particle or pronoun ("من", "ان", "لا"): never a word of a name
+    known: tuple[tuple[int, str, str], ...]  # the forms the gazetteer knows as names by themselves
+    site: tuple[str, ...]  # a site head's English words ("سد": dam), else ()
+    site_cut: int  # the letters before the site head ("لسد": 1)
 
 
 @dataclass(frozen=True)
@@ -708,19 +817,64 @@ class _ArContext:
     stopwords: frozenset[str]
     always: frozenset[str]
     attack_re: re.Pattern[str]
+    person_names: frozenset[str] = frozenset()
+    generic_heads: frozenset[str] = frozenset()
+    function_words: frozenset[str] = frozenset()
+    country_keys: frozenset[str] = frozenset()
+    site_heads: dict[str, list[str]] = field(default_factory=dict)
+    # words read so far, for the gazetteer in ``read_for`` (what a word names depends on it)
     words: dict[str, _ArWord] = field(default_factory=dict, compare=False, repr=False)
+    read_for: list[Gazetteer] = field(default_factory=list, compare=False, repr=False)
 
-    def word(self, w: str) -> _ArWord:
-        """``w`` read once: a document, and a corpus, repeat their words."""
+    def words_for(self, gaz: Gazetteer) -> dict[str, _ArWord]:
+        """The word memo, emptied when the gazetteer is another one or it grows large."""
+        if not self.read_for or self.read_for[0] is not gaz or len(self.words) > 200_000:
+            self.words.clear()
+            self.read_for[:] = [gaz]
+        return self.words
+
+    def word(self, w: str, known: AbstractSet[str]) -> _ArWord:
+        """``w`` read once: a document, and a corpus, repeat their words.
+        ``known``: the gazetteer's Arabic keys (see :meth:`words_for`)."""
         hit = self.words.get(w)
         if hit is None:
-            if len(self.words) > 200_000:
-                self.words.clear()
-            forms = tuple((cut, f, arabic_key(f)) for cut, f in _ar_forms(w, self))
-            kind = next((self.kind_before[f] for _, f, _ in forms if f in self.kind_before), None)
-            hit = self.words[w] = _ArWord(forms, forms[0][2], kind,
-                                          w == "#" or any(f in self.cue_before for _, f, _ in forms))
+            forms = tuple((cut, f, _word_key(f)) for cut, f in _ar_forms(w, self))
+            kind = None
+            cue = w == "#"
+            head = person = False
+            site: tuple[str, ...] = ()
+            site_cut = 0
+            for cut, f, _ in forms:
+                if not site and f in self.site_heads:
+                    site, site_cut = tuple(self.site_heads[f]), cut
+                if kind is None and f in self.kind_before:
+                    kind = self.kind_before[f]
+                cue = cue or f in self.cue_before
+                head = head or f in self.generic_heads
+                person = person or f in self.person_names
+            hit = self.words[w] = _ArWord(
+                forms, forms[0][2], kind, cue, head, person, len(w) == 1 or w in self.function_words,
+                tuple(f for f in forms if f[2] in known and self._alone(w, f, head)), site, site_cut)
         return hit
+
+    def _alone(self, w: str, form: tuple[int, str, str], head: bool) -> bool:
+        """Whether a form may be a place's name by itself: not a common word
+        ("اليوم"), nor a word that opens names ("جبل"), unless a big place's."""
+        _, f, key = form
+        return key in self.always or not (
+            f in self.stopwords or len(key) < 3 or w in self.stopwords or w in self.person_names or head)
+
+
+_KEY_MAP = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ة": "ه", "ى": "ي", "ؤ": "و", "ئ": "ي"})
+
+
+def _word_key(w: str) -> str:
+    """:func:`arabic_key` of a word of normalised letters (or of two, split at
+    an inner article), without its general scans (tests check they agree)."""
+    if " " in w or w == "#":
+        return arabic_key(w)
+    w = w.translate(_KEY_MAP)
+    return w[2:] if w.startswith("ال") and len(w) > 3 else w
 
 
 def _arn(s: str) -> str:
@@ -741,74 +895,174 @@ def _context_ar() -> _ArContext:
         stopwords=frozenset(_arn(w) for w in d["stopwords"]),
         always=frozenset(arabic_key(_arn(w)) for w in d["always"]),
         attack_re=re.compile(rf"(?<![^\W\d_])(?:[وفبل]|ال|وال|بال)?(?:{stems})"),
+        person_names=frozenset(_arn(w) for w in d["person_names"]),
+        generic_heads=frozenset(_arn(w) for w in d["generic_heads"]),
+        function_words=frozenset(_arn(w) for w in d["function_words"]),
+        country_keys=frozenset(arabic_key(_arn(w)) for w in d["countries"]),
+        site_heads={_arn(k): v for k, v in d["site_heads"].items()},
     )
+
+
+#: An article written onto the second word of a name ("ديرالزور", "راسالعين"
+#: in hashtags): the word is read as the two words too.
+_INNER_ARTICLE = re.compile(r"ال(?=[\u0621-\u064a]{3})")
 
 
 def _ar_forms(word: str, actx: _ArContext) -> list[tuple[int, str]]:
     """(letters taken off the front, word) for a word and its forms without an
-    attached preposition or conjunction."""
+    attached preposition or conjunction, and as two words where an article
+    is written onto the second ("ديرالزور": "دير الزور")."""
     out = [(0, word)]
     for p in actx.prefixes:
         if word.startswith(p) and len(word) - len(p) >= 2:
             out.append((len(p), word[len(p):]))
     if word.startswith("لل") and len(word) > 4:
         out.append((1, "ا" + word[1:]))  # "للرقه": ل + الرقه
+    if len(word) >= 8 and "ال" in word[3:]:
+        for cut, f in list(out):
+            if not f.startswith("ال"):
+                for m in _INNER_ARTICLE.finditer(f, 3):
+                    out.append((cut, f[:m.start()] + " " + f[m.start():]))
     return out
+
+
+#: What may stand between two words of one name: white space, or the
+#: underscore of a hashtag ("#خان_شيخون").
+_AR_JOIN = " \t\n\r\xa0_"
+#: What may stand between a cue word and the name it announces (quotes too:
+#: 'محيط "مارع"').
+_AR_CUE_GAP = frozenset(["", ",", ":", "_", '"', "«", "\u201c", "\u201d"])
 
 
 def _candidates_ar(doc: TextDoc, gaz: Gazetteer, actx: _ArContext) -> tuple[list[_Cand], dict[str, float]]:
     text = doc.text
-    spans = [(m.start(), m.end()) for m in _AR_WORD.finditer(text)]
-    words = [actx.word(text[a:b]) for a, b in spans]
+    known = gaz.arabic_keys
+    get = actx.words_for(gaz).get
+    # the text as [gap, word, gap, word, ..., gap]: word i is parts[2i + 1],
+    # the gap before it parts[2i]; ends[k] is where parts[k] ends
+    parts = _AR_SPLIT.split(text)
+    ends = list(accumulate(map(len, parts)))
+    words = [get(w) or actx.word(w, known) for w in parts[1::2]]
     count = len(words)
-    # whether a word may go on a name begun before it: only white space between, and no hashtag
-    joins = [False] + [text[spans[j - 1][1]:spans[j][0]].isspace() and text[spans[j][0]] != "#"
-                       for j in range(1, count)]
-    # A name's key is its words' keys joined (arabic_key drops the article word
-    # by word): tails[n][i] is the key of the n words after word i when they go
-    # on its name (else None), for names of up to four words.
-    tails: list[list[str | None]] = [[""] * count]
-    for n in range(1, 4):
-        tails.append([t + words[i + n].key if t is not None and i + n < count and joins[i + n] else None
-                      for i, t in enumerate(tails[-1])])
+    # whether a word may go on a name begun before it: only white space (or a
+    # hashtag's underscores) between, and no hashtag
+    joins = [False] + [bool(g) and not g.strip(_AR_JOIN) and w != "#"
+                       for g, w in zip(parts[2:-1:2], parts[3::2])]
     # every word n-gram the gazetteer knows, in text order, the longest first:
     # (its first word, its number of words, letters cut off the first word,
-    # the first word so cut, its key)
-    known = gaz.arabic_keys
-    hits = [(i, n, cut, first, key)
-            for i, w in enumerate(words)
-            for n in (4, 3, 2, 1) if (tail := tails[n - 1][i]) is not None
-            for cut, first, first_key in w.forms if (key := first_key + tail) in known]
+    # the first word so cut, its key). A name's key is its words' keys joined
+    # (arabic_key drops the article word by word), built only where the next
+    # word may go on the name.
+    hits: list[tuple[int, int, int, str, str]] = []
+    add = hits.append
+    for i, w in enumerate(words):
+        if i + 1 < count and joins[i + 1]:
+            if w.site:
+                add((i, 0, 0, "", ""))  # a named site may begin here ("سد تشرين"): tried first
+            tails = [words[i + 1].key]
+            for j in (i + 2, i + 3):
+                if j >= count or not joins[j]:
+                    break
+                tails.append(tails[-1] + words[j].key)
+            for n in range(len(tails) + 1, 1, -1):
+                tail = tails[n - 2]
+                for cut, first, first_key in w.forms:
+                    if (key := first_key + tail) in known:
+                        add((i, n, cut, first, key))
+        for cut, first, key in w.known:  # single words: looked up once per spelling
+            add((i, 1, cut, first, key))
     cands: list[_Cand] = []
     countries: dict[str, float] = defaultdict(float)
     taken = 0  # the words before this one are read: a name found takes its words
     for i, n, cut, first, key in hits:
-        if i < taken or text[spans[i][0]] == "#" or words[i].kind is not None:
+        if i < taken or words[i].kind is not None or parts[2 * i + 1] == "#":
             continue
-        if n == 1 and key not in actx.always and (first in actx.stopwords or len(key) < 3):
+        if not n:
+            site = _ar_site(i, words, parts, ends, joins, gaz)
+            if site is not None:
+                cands.append(site[0])
+                taken = site[1]
             continue
         kind = None
         cue = False
-        if i > 0 and text[spans[i - 1][1]:spans[i][0]].strip() in ("", ",", ":"):
+        if i > 0 and parts[2 * i].strip() in _AR_CUE_GAP:
             kind = words[i - 1].kind
             cue = kind is not None or words[i - 1].cue
-        if cut and n == 1 and not cue and kind is None and first in actx.stopwords:
+        if n == 1 and joins[i] and words[i - 1].head and key not in actx.always:
+            # "الزاوية" of "جبل الزاوية": a name the gazetteer does not know
+            # whole, not the place called by a part of it (nor is "جبل" one:
+            # see _ArContext.word)
             continue
-        e = spans[i + n - 1][1]
-        matches = gaz.matches(first + text[spans[i][1]:e], loose=False)
+        if n > 1:
+            if kind is None and words[i].person and first in actx.person_names:
+                taken = i + n  # "محمد ناصر", "عبد الكريم": a person
+                continue
+            if any(words[j].function for j in range(i + 1, i + n)) or (cut == 0 and words[i].function):
+                continue  # "ان من", "لك ان": words of a sentence, not of a name
+        e = ends[2 * (i + n - 1) + 1]
+        matches = gaz.matches(first + _space(text[ends[2 * i + 1]:e]), loose=False)
         if not matches:
             continue
-        if n == 1 and kind is None and key not in actx.always and not any(
-                m.place.placetype in ("region", "country") or m.place.population >= 50_000
-                for m in matches[:20]):
-            if not cue:
+        if n == 1 and kind is None and not cue and key not in actx.always:
+            # a lone word with no cue: a big place's name, and only in the
+            # covered theatres (GeoNames' world towns have Arabic alternate
+            # names that are everyday words: "فان", "هوية")
+            matches = [m for m in matches if _theatre(m.place)]
+            if not any(m.place.placetype in ("region", "country") or m.place.population >= 50_000
+                       for m in matches[:20]):
                 continue
-        s = spans[i][0] + cut
+        s = ends[2 * i] + cut
         country = [m for m in matches if m.place.placetype == "country"]
-        if country and kind is None:
-            countries[country[0].place.country] += 2.0
+        if country and key not in actx.country_keys:
+            # "من", "تره": another script's name of a country, an Arabic word here
+            matches = [m for m in matches if m.place.placetype != "country"]
+            if not matches:
+                continue
+            country = []
+        if country and kind != "locality":
+            # "سوريا", and "شمال غربي سوريا": the country, as weak evidence of
+            # the report's (a quarter of an English country name's: Syrian
+            # reports name Turkey, Russia and Iran as actors, again and again)
+            countries[country[0].place.country] += 0.5
             matches = country
         cands.append(_Cand(s, e, text[s:e], matches, kind=kind, cue=cue or kind is not None,
-                           multiword=n > 1))
+                           multiword=n > 1 or " " in first, arabic=True))
         taken = i + n
+    for prev, c in pairwise(cands):
+        gap = text[prev.end:c.start]
+        if len(gap) <= 40 and _AR_RELATION.search(gap) and not _AR_BREAK.search(gap):
+            c.reference = True
     return cands, countries
+
+
+#: Words that place a name by another just after them: "قرية X غرب مدينة Y",
+#: "X التابعة لمدينة Y", "X بريف Y", "X قرب Y", "X في ناحية Y".
+_AR_RELATION = re.compile(
+    r"(?<![\u0621-\u064a])(?:[وب]|بال|ل)?(?:شمال|جنوب|شرق|غرب|شمالي|جنوبي|شرقي|غربي|قرب|التابعه|التابع|"
+    r"ريف|ناحيه|قضاء|ضمن|بالقرب)(?![\u0621-\u064a])")
+_AR_BREAK = re.compile(r"[.!?\n]")
+
+
+def _ar_site(i: int, words: list[_ArWord], parts: list[str], ends: list[int], joins: list[bool],
+             gaz: Gazetteer) -> tuple[_Cand, int] | None:
+    """The named site word ``i`` opens ("سد تشرين": Tishrin dam), found under
+    the English name of a place the next words name and the head's English
+    word, with the index of the word after it; None if the gazetteer has none."""
+    for n in (2, 1):
+        last = i + n
+        if last >= len(words) or not all(joins[i + 1:last + 1]):
+            continue
+        name = " ".join(parts[2 * j + 1] for j in range(i + 1, last + 1))
+        english = dict.fromkeys(m.place.name for m in gaz.matches(name, loose=False)[:20])
+        for place_name in english:
+            for head in words[i].site:
+                sites = [m for m in gaz.matches(f"{place_name} {head}", loose=False) if m.place.placetype == "campus"]
+                if sites:
+                    s, e = ends[2 * i] + words[i].site_cut, ends[2 * last + 1]
+                    text = "".join(parts[2 * i + 1:2 * last + 2])[words[i].site_cut:]  # words and gaps
+                    return _Cand(s, e, text, sites, kind="any", cue=True, multiword=True, arabic=True), last + 1
+    return None
+
+
+def _space(s: str) -> str:
+    return s.replace("_", " ") if "_" in s else s
