@@ -36,6 +36,29 @@ def test_dots_hiding_a_word_are_dropped_but_sentence_stops_stay():
     assert len(offsets) == len(norm) + 1
 
 
+def _split_mark(text: str, i: int) -> bool:
+    """Whether the space or dot at ``i`` splits a word with tatweel: tatweel
+    runs on its sides (both for a space, at least one for a dot), Arabic
+    letters beyond them."""
+    left = right = 0
+    while i - left - 1 >= 0 and text[i - left - 1] == "\u0640":
+        left += 1
+    while i + right + 1 < len(text) and text[i + right + 1] == "\u0640":
+        right += 1
+    a, b = i - left - 1, i + right + 1
+    if a < 0 or b >= len(text) or not all("\u0621" <= text[j] <= "\u064a" for j in (a, b)):
+        return False
+    return (left and right) if text[i] == " " else bool(left or right)
+
+
+def test_tatweel_splits_hiding_a_word_are_joined():
+    norm, offsets = normalise("أدت لمـ ـقـ ـتل خمسة واستـ.ـشهاد طفل")
+    assert norm == "ادت لمقتل خمسه واستشهاد طفل"
+    assert len(offsets) == len(norm) + 1
+    # a word ending in tatweel before a plain word stays two words
+    assert normalise("كلمـ كلمة")[0] == "كلم كلمه"
+
+
 def _one_by_one(text: str) -> tuple[str, list[int]]:
     """normalise as specified, one character at a time (the module scans instead)."""
     kept: list[str] = []
@@ -44,6 +67,8 @@ def _one_by_one(text: str) -> tuple[str, list[int]]:
         if re.fullmatch("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640]", ch):
             continue
         if ch == "." and 0 < i < len(text) - 1 and all("\u0621" <= c <= "\u064a" for c in (text[i - 1], text[i + 1])):
+            continue
+        if ch in " ." and _split_mark(text, i):
             continue
         kept.append(_MAP.get(ch, ch))
         offsets.append(i)
