@@ -335,13 +335,16 @@ def _floor4(p: float) -> float:
 
 def _theatre_cues(doc: TextDoc, event_type: str | None) -> list[tuple[str, float, str, tuple[int, int]]]:
     """(actor, weight, place, span): each theatre entry counts once per document."""
-    data = _data_ar() if doc.language == "ar" else _data("en")
+    found = doc.memo.get("theatre")
+    if found is None:
+        data = _data_ar() if doc.language == "ar" else _data("en")
+        story = story_weights(doc)
+        # a place in another story's teaser line says nothing of this one
+        found = doc.memo["theatre"] = [m for m in data.theatre.finditer(doc.folded)
+                                       if not (story and story[doc.sentence_of(m.start)] < 1.0)]
     out: list[tuple[str, float, str, tuple[int, int]]] = []
     used: set[tuple[str, float]] = set()
-    story = story_weights(doc)
-    for m in data.theatre.finditer(doc.folded):
-        if story and story[doc.sentence_of(m.start)] < 1.0:
-            continue  # a place in another story's teaser line says nothing of this one
+    for m in found:
         for e in m.entry.get("entries"):
             if event_type is not None and event_type not in e.get("event_types"):
                 continue

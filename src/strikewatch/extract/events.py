@@ -278,7 +278,14 @@ _PROSE_MIN_CHARS = 60
 
 
 def story_weights(doc: TextDoc) -> list[float]:
-    """Per sentence of ``doc``: 1.0, or TEASER_WEIGHT for a teaser line."""
+    """Per sentence of ``doc``: 1.0, or TEASER_WEIGHT for a teaser line (worked out once per document)."""
+    got = doc.memo.get("story_weights")
+    if got is None:
+        got = doc.memo["story_weights"] = _story_weights(doc)
+    return list(got)  # a copy: callers may adjust their own
+
+
+def _story_weights(doc: TextDoc) -> list[float]:
     text = doc.text
     n = len(doc.sentences)
     weights = [1.0] * n
@@ -400,6 +407,13 @@ def event_type(
 
 def _violence_kinds(doc: TextDoc) -> dict[str, float]:
     """Kinds of violence words (events.toml ``violence``) in ``doc``, each with its strongest weight."""
+    got = doc.memo.get("violence_kinds")
+    if got is None:
+        got = doc.memo["violence_kinds"] = _find_violence_kinds(doc)
+    return got
+
+
+def _find_violence_kinds(doc: TextDoc) -> dict[str, float]:
     data = _data(_lang(doc))
     kinds: dict[str, float] = {}
     for m in data.violence.finditer(doc.folded, doc.text):

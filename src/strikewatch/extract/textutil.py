@@ -12,6 +12,7 @@ import unicodedata
 from bisect import bisect_right
 from dataclasses import dataclass, field
 from operator import itemgetter
+from typing import Any
 
 _PUNCT_MAP = {
     "\u2018": "'", "\u2019": "'", "\u02bc": "'", "\u02bf": "'", "\u02be": "'", "`": "'", "\u00b4": "'",
@@ -93,6 +94,9 @@ class TextDoc:
     title: str | None = None
     folded: str = ""
     sentences: list[tuple[int, int]] = field(default_factory=list)
+    #: what extractors work out once per document and read again per report
+    #: (a round-up's reports share the document's lexicon matches)
+    memo: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         if not self.folded:
