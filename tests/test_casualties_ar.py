@@ -123,3 +123,47 @@ def test_named_victim_not_function_word() -> None:
     assert _figs("قتل حينها في الغارة") == []
     assert [f[:3] for f in _figs("وفاة سمير العلي وإصابة زوجته")] == [
         ("killed", "all", 1), ("injured", "women", 1)]
+
+
+def test_life_lost_is_killed() -> None:
+    assert _figs("فقدت سيدة حياتها وأصيب ثلاثة أشخاص آخرين بالقصف") == [
+        ("killed", "women", 1, 1, "exact"), ("injured", "all", 3, 3, "exact")]
+    assert _figs("وأسفر القصف عن فقدان شاب لحياته") == [("killed", "all", 1, 1, "exact")]
+    assert _figs("فقدان 4 أشخاص في البادية") == [("missing", "all", 4, 4, "exact")]
+
+
+def test_dual_verbs_and_died() -> None:
+    assert _figs("وقال المراسل إن رجلين قُتلا في الغارة") == [("killed", "all", 2, 2, "exact")]
+    assert _figs("قضى سبعة مدنيين بقصف على السوق") == [("killed", "civilians", 7, 7, "exact")]
+    assert _figs("استشهد مواطنان بقصف مدفعي على الحي") == [("killed", "civilians", 2, 2, "exact")]
+    assert _figs("إعدام 3 مدنيين في القرية") == [("killed", "civilians", 3, 3, "exact")]
+
+
+def test_killed_and_injured_accusative_and_verbs() -> None:
+    assert _figs("15 قتيلاً وجريحاً بغارات على البلدة") == [("injured", "all", None, 15, "up_to")]
+    assert _figs("استشهد وأصيب عدد من الأهالي بالقصف") == [("injured", "civilians", None, 2, "up_to")]
+
+
+def test_dead_and_wounded_without_count() -> None:
+    # the plural says two or more dead, as a bare plural does; a count says nothing of them
+    text = "شهداء وجرحى بقصف صاروخي على السوق"
+    assert _figs(text) == [("injured", "all", None, 2, "up_to"), ("killed", "all", 2, None, "vague")]
+    assert _best(text, "killed") == 2
+    assert ("killed", "all", 2, None, "vague") in _figs("أسفر القصف عن عدد من القتلى والجرحى")
+    assert _best("سقوط 7 شهداء وجرحى في القصف", "killed") is None
+
+
+def test_single_casualty_noun_before_another() -> None:
+    assert _figs("شهيدة وعدة إصابات بقصف على البلدة") == [
+        ("killed", "all", 1, 1, "exact"), ("injured", "all", 3, None, "vague")]
+    assert _figs("الشهيد بإذن الله سامر العلي") == []
+    assert _figs("نسأل الله أن يتقبله شهيداً وأن يرحمه") == []
+
+
+def test_quoted_names_after_each_of() -> None:
+    assert _figs('مقتل كل من "رامي الخلف" و"ماهر السالم" بعملية إنزال') == [("killed", "all", 2, 2, "exact")]
+
+
+def test_toll_over_weeks_is_other_event() -> None:
+    figs = find_figures(_doc("وأدى القصف منذ أسابيع إلى مقتل 30 مدنياً في المنطقة"), [])
+    assert figs and all(f.other_event for f in figs)

@@ -1003,7 +1003,11 @@ def figure_to_model(f: FigureMention) -> Figure:
 # and a plural "two or more" (vague, low 2) as in English; a plural after the
 # article ("المدنيين") is a re-mention, no count. Lists go on with "و"
 # ("مقتل امرأة وطفلين", additive) and subsets follow "بينهم"/"منهم" ("مقتل 5
-# مدنيين بينهم طفلان", parts). All vocabulary is in
+# مدنيين بينهم طفلان", parts). "شهداء وجرحى" with no count gives the dead as a
+# bare plural (vague, low 2) besides the injured bound; a lone "شهيد" counts one
+# only before another casualty noun ("شهيد وعدد من الجرحى"); "فقدان شخص لحياته"
+# is a death, not a person missing; "مقتل كل من "أ" و"ب"" counts the quoted
+# names. All vocabulary is in
 # ``data/lexicons/ar/casualties.toml``, normalised like the text when loaded.
 
 _AR_PREFIX = r"(?:وب|ول|فب|لل|و|ب|ل|ف)?"
@@ -1041,6 +1045,9 @@ class _ArRules:
     pronoun: re.Pattern[str]
     pronoun_map: dict[str, str]
     one_of: re.Pattern[str]
+    life: re.Pattern[str]
+    single: re.Pattern[str]
+    named_list: re.Pattern[str]
 
 
 @lru_cache(maxsize=1)
@@ -1107,6 +1114,17 @@ def _rules_ar() -> _ArRules:
         one_of=re.compile(rf"(?:{_ar_alt(_ar(w) for w in raw['one_of']['words'])})\s+(?!عشر)(?=\S)"),
         dual=re.compile(
             rf"(?<![\u0600-\u06ff])(?:و|ال|وال)?(?P<noun>{_ar_alt(k for k, v in nouns.items() if v[2] == 'dual' and v[1])})(?!\w)"),
+        life=re.compile(rf"\s+(?:{_ar_alt(_ar(w) for w in raw['life']['words'])})(?!\w)"),
+        # a singular casualty noun with no article ("شهيد", "قتيلة"): counted only before
+        # another casualty noun ("شهيد وعدد من الجرحى"), where it cannot be a title or a
+        # predicate ("الشهيد فلان", "تقبله شهيدا")
+        single=re.compile(
+            rf"(?<![\u0600-\u06ff])و?(?P<noun>{_ar_alt(k for k, v in nouns.items() if v[2] == 'singular' and v[1] in ('killed', 'injured'))})(?!\w)"),
+        # several victims named in quotes: "مقتل كل من "فلان" و"فلان"" (one each)
+        named_list=re.compile(
+            rf"(?<![\u0600-\u06ff]){_AR_PREFIX}(?P<m>{_ar_alt(measure_before)})\s+كل\s+من\s+"
+            r"(?P<names>[\"\u201c\u201d\u00ab][^\"\u201c\u201d\u00ab\u00bb\n]{2,40}[\"\u201c\u201d\u00bb]"
+            r"(?:\s*(?:,|و)\s*(?:و\s*)?[\"\u201c\u201d\u00ab][^\"\u201c\u201d\u00ab\u00bb\n]{2,40}[\"\u201c\u201d\u00bb])+)"),
     )
 
 
@@ -1186,6 +1204,11 @@ def _ar_np(t: str, pos: int, rules: _ArRules, nums: dict[int, NumberMention], nu
 
 def _ar_measure(rules: _ArRules, t: str, np: _ArNP, label: str | None) -> str | None:
     """The measure of a noun phrase: a mixed tail, its own noun, else the measure given."""
+    if label in ("missing", "missing?"):
+        life = rules.life.match(t, np.end)
+        if life:  # "فقدان شخص لحياته": a life lost, not a person missing
+            np.end = life.end()
+            return "killed"
     mx = rules.mixed.match(t, np.end)
     if mx:
         np.end = mx.end()
@@ -1215,6 +1238,17 @@ def _ar_figure(doc: TextDoc, rules: _ArRules, np: _ArNP, label: str, start: int,
                          list_id=list_id)
 
 
+def _ar_mixed_killed(doc: TextDoc, np: _ArNP, label: str) -> FigureMention | None:
+    """The dead of "شهداء وجرحى" or "عدد من القتلى والجرحى" with no count: the plural
+    says two or more were killed (vague, low 2, as a bare plural does), besides the
+    "up to" bound on the injured. A count ("7 شهداء وجرحى") says nothing of the dead
+    alone, and neither does a verb pair ("مقتل وإصابة أشخاص")."""
+    if not label.endswith("~") or np.measure != "killed" or np.qualifier != "vague":
+        return None
+    return FigureMention(start=np.start, end=np.end, text=doc.text[np.start:np.end], measure="killed",
+                         group=np.group, low=2, high=None, qualifier="vague")
+
+
 def _find_figures_ar(doc: TextDoc, sources: list[SourceMention]) -> list[FigureMention]:
     """Every casualty figure in a normalised Arabic document (see the section comment)."""
     rules = _rules_ar()
@@ -1225,7 +1259,20 @@ def _find_figures_ar(doc: TextDoc, sources: list[SourceMention]) -> list[FigureM
     used: set[int] = set()  # starts of noun phrases already read
     # named victims: "مقتل "فلان"", "وفاة فلان الفلاني" (a count of one)
     named: list[tuple[int, int, str]] = []
+    listed: list[tuple[int, int]] = []  # spans of quoted-name lists ("كل من "أ" و"ب"")
+    mixed_dead: list[FigureMention] = []  # the dead of "شهداء وجرحى" (same span as its bound)
+    for m in rules.named_list.finditer(t):
+        label = rules.measure_before[m.group("m")]
+        if label not in ("killed", "injured"):
+            continue
+        count = len(re.findall(r"[\"\u201c\u201d\u00ab][^\"\u201c\u201d\u00ab\u00bb\n]{2,40}[\"\u201c\u201d\u00bb]",
+                               m.group("names")))
+        np = _ArNP(m.start("m"), m.end(), count, count, "exact", "all", None, None, False)
+        figures.append(_ar_figure(doc, rules, np, label, m.start("m")))
+        listed.append((m.start(), m.end()))
     for m in rules.named.finditer(t):
+        if any(s <= m.start() < e for s, e in listed):
+            continue
         label = rules.measure_before[m.group("m")]
         if label not in ("killed", "injured"):
             continue
@@ -1286,6 +1333,9 @@ def _find_figures_ar(doc: TextDoc, sources: list[SourceMention]) -> list[FigureM
         used.add(np.start)
         f = _ar_figure(doc, rules, np, label, b.start("m"))
         figures.append(f)
+        if (k := _ar_mixed_killed(doc, np, label)) is not None:
+            figures.append(k)
+            mixed_dead.append(k)
         add_list(f, label)
     for n in numbers:
         if n.start in used:
@@ -1307,6 +1357,9 @@ def _find_figures_ar(doc: TextDoc, sources: list[SourceMention]) -> list[FigureM
         used.add(n.start)
         f = _ar_figure(doc, rules, np, label, start)
         figures.append(f)
+        if (k := _ar_mixed_killed(doc, np, label)) is not None:
+            figures.append(k)
+            mixed_dead.append(k)
         add_list(f, label)
     covered = sorted((f.start, f.end) for f in figures)
     for start, end, label in named:
@@ -1337,6 +1390,20 @@ def _find_figures_ar(doc: TextDoc, sources: list[SourceMention]) -> list[FigureM
         if label is not None:
             used.add(np.start)
             figures.append(_ar_figure(doc, rules, np, label, np.start))
+    # a singular casualty noun on its own before another: "شهيد وعدد من الجرحى" (one)
+    covered = sorted((f.start, f.end) for f in figures)
+    for m in rules.single.finditer(t):
+        if any(s <= m.start("noun") < e for s, e in covered):
+            continue
+        nxt = rules.list_next.match(t, m.end())
+        other = _ar_np(t, nxt.end(), rules, nums) if nxt and t[m.end():nxt.end()].strip() == "و" else None
+        if other is None or other.measure is None:
+            continue
+        np = _ArNP(m.start("noun"), m.end(), 1, 1, "exact", "all", None, m.group("noun"), False)
+        label = rules.nouns[m.group("noun")][1]
+        if label is not None:
+            used.add(np.start)
+            figures.append(_ar_figure(doc, rules, np, label, np.start))
     # counted nouns before a verb ("امرأة قتلت")
     covered = sorted((f.start, f.end) for f in figures)
     for sm in rules.noun_scan.finditer(t):
@@ -1351,15 +1418,22 @@ def _find_figures_ar(doc: TextDoc, sources: list[SourceMention]) -> list[FigureM
         if a:
             label = rules.measure_after[a.group("m")]
             np.end = a.end()
-        label = _ar_measure(rules, t, np, label) if label or rules.mixed.match(t, np.end) else None
+        if label or rules.mixed.match(t, np.end) or (np.measure == "killed"
+                                                     and rules.mixed_tail.match(t, np.end)):
+            label = _ar_measure(rules, t, np, label)
         if label is None:
             continue
         used.add(np.start)
         f = _ar_figure(doc, rules, np, label, np.start)
         figures.append(f)
+        if (k := _ar_mixed_killed(doc, np, label)) is not None:
+            figures.append(k)
+            mixed_dead.append(k)
         add_list(f, label)
     figures.sort(key=lambda f: (f.start, f.end))
     _mark_contained(figures)
+    for k in mixed_dead:
+        k.part = False  # it shares its span with the injured bound, and is no part of it
     _mark_other_events(doc, rules.cues, figures)
     for f in figures:
         if (f.low or 0) >= rules.max_count or (f.high or 0) >= rules.max_count:
