@@ -442,18 +442,27 @@ def gazetteer(name: str | None, country: str | None, add_dump: str | None, as_js
 @click.option("--rebuild", is_flag=True, help="Re-link every report, except analysts' locked decisions.")
 @click.option("--threshold", type=float, metavar="LLR",
               help="Link when the pair's log2 likelihood ratio reaches this [default 8; see docs/linking.md].")
+@click.option("--engine", type=click.Choice(["native", "splink"]), default="native", show_default=True,
+              help="With --rebuild: who scores and clusters the pairs. native: the project's own code; splink: "
+                   "the same comparisons, weights and clustering with Splink on DuckDB (needs the link or spark "
+                   "extra; see docs/linking.md). An incremental link is always native.")
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
 @pass_ctx
-def link(ctx: Context, rebuild: bool, threshold: float | None, as_json: bool) -> None:
+def link(ctx: Context, rebuild: bool, threshold: float | None, engine: str, as_json: bool) -> None:
     """Link stored reports into incidents: each new report joins the incident
     it matches best (Fellegi-Sunter comparisons of date, distance, event type,
     toll, targets and actor, each link keeping its reasons) or starts one."""
     from .jobs import link_stored
+    from .link.duckdb_link import check_engine
     from .link.match import LinkSettings
 
+    if engine != "native" and not rebuild:
+        raise UsageError(f"--engine {engine} needs --rebuild: an incremental link always uses the native engine "
+                         "(the same comparisons)")
+    check_engine(engine)  # a missing extra is reported before the database is touched
     settings = LinkSettings(threshold=threshold) if threshold is not None else None
     with ctx.store() as store:
-        done = link_stored(store, rebuild=rebuild, settings=settings)
+        done = link_stored(store, rebuild=rebuild, settings=settings, engine=engine)
     if as_json:
         _echo_json(done.__dict__)
     else:

@@ -43,6 +43,7 @@ CODES: dict[str, str] = {
     "conflict": "The request conflicts with what is stored (an existing name, a retired incident).",
     "review_invalid": "A review action names a field that cannot be edited, an invalid value, or no reason.",
     "bad_backup": "A backup file is not a strikewatch backup, is cut or altered, or does not verify once restored.",
+    "missing_extra": "The option needs an optional extra that is not installed (for example `link --engine splink`: pip install 'strikewatch[link]').",
 }
 
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO, Callable, Iterator
 
-from .errors import StrikewatchError
+from .errors import StrikewatchError, UsageError
 from .extract.pipeline import EXTRACTOR, extract_document, load_resources
 from .model import Document
 from .store import Store, StoredDocument
@@ -139,16 +139,31 @@ class LinkSummary:
     unlinked: int = 0
 
 
-def link_stored(store: Store, *, rebuild: bool = False, settings: "LinkSettings | None" = None) -> LinkSummary:
+def link_stored(store: Store, *, rebuild: bool = False, settings: LinkSettings | None = None,
+                engine: str = "native") -> LinkSummary:
     """Link every stored report not yet linked (``rebuild``: re-link all but the
     analysts' locked decisions), then rewrite the incidents that changed. One
     linker at a time per database (the command line, the API's ingests): two
-    would both take the same new reports."""
+    would both take the same new reports.
+
+    ``engine`` decides which incident each report joins on a rebuild:
+    ``native`` (:mod:`strikewatch.link.match`, report by report) or
+    ``splink`` (the same comparisons and clustering, all pairs at once with
+    Splink on DuckDB: :mod:`strikewatch.link.duckdb_link`). Everything else,
+    the locked links kept and what is stored, is the same code for both. An
+    incremental link is always native: it places only the new reports."""
+    from .link.duckdb_link import check_engine
+
+    check_engine(engine)  # before anything is undone
+    if engine != "native" and not rebuild:
+        raise UsageError(f"--engine {engine} needs --rebuild: an incremental link always uses the native engine "
+                         "(the same comparisons)")
     with store.exclusive("link"):
-        return _link_stored(store, rebuild=rebuild, settings=settings)
+        return _link_stored(store, rebuild=rebuild, settings=settings, engine=engine)
 
 
-def _link_stored(store: Store, *, rebuild: bool, settings: "LinkSettings | None") -> LinkSummary:
+def _link_stored(store: Store, *, rebuild: bool, settings: LinkSettings | None,
+                 engine: str = "native") -> LinkSummary:
     from datetime import timedelta
 
     from .assess.incident import build_incident
@@ -175,9 +190,15 @@ def _link_stored(store: Store, *, rebuild: bool, settings: "LinkSettings | None"
     for row in existing:
         index.add(row["incident_id"], Candidate.from_report(row["report_id"], row["report"], row["published"]))
     order = sorted(range(len(new)), key=lambda i: (*link_order(cands[i]), new[i]["report_id"]))  # as link_batch
-    for i in order:
+    backs = _splink_links_back(existing, cands, order, s) if engine == "splink" else None
+    placed: list[Any] = []  # the incident of each new report, in link order
+    for pos, i in enumerate(order):
         c, row = cands[i], new[i]
-        found = best_cluster(c, ((cid, index.members[cid]) for cid in index.pool(c)), s)
+        if backs is None:
+            found = best_cluster(c, ((cid, index.members[cid]) for cid in index.pool(c)), s)
+        else:  # its link back: to a locked report's incident, or to a report placed before it
+            back = backs[pos]
+            found = None if back is None else (back[0] if back[1] is None else placed[back[1]], back[2])
         day = c.day.isoformat() if c.day else None
         if found:
             incident_id, score = found
@@ -192,13 +213,41 @@ def _link_stored(store: Store, *, rebuild: bool, settings: "LinkSettings | None"
             summary.incidents_created += 1
             created.add(incident_id)
             fresh.add(incident_id)
-        index.add(incident_id, c)
+        if backs is None:
+            index.add(incident_id, c)
+        placed.append(incident_id)
         touched.add(incident_id)
         summary.reports += 1
     for incident_id in sorted(touched - fresh):  # a founded incident nobody joined is already written
         rebuild_incident(store, incident_id)  # the analysts' overrides applied again
     summary.incidents_updated = len(touched - created)
     return summary
+
+
+def _splink_links_back(existing: list[dict[str, Any]], cands: list[Any], order: list[int],
+                       s: LinkSettings) -> list[tuple[Any, int | None, Any] | None]:
+    """The splink engine's decisions for the new reports, in link order: None
+    (it founds an incident), or (the incident of the locked report it links
+    to, None, score) or (None, the link-order position of the new report it
+    links to, score). The reports already in incidents (``existing``: on a
+    rebuild, the locked ones) come before every new report, as the native
+    engine has them in its index first, ordered as it reads them on a tie
+    (by incident id as text)."""
+    from .link.duckdb_link import links_back
+    from .link.match import Candidate
+
+    fixed = sorted(existing, key=lambda r: (str(r["incident_id"]), r["report_id"]))
+    backs = links_back([Candidate.from_report(r["report_id"], r["report"], r["published"]) for r in fixed]
+                       + [cands[i] for i in order], s, fixed=len(fixed))
+    out: list[tuple[Any, int | None, Any] | None] = []
+    for back in backs[len(fixed):]:
+        if back is None:
+            out.append(None)
+        elif back[0] < len(fixed):
+            out.append((fixed[back[0]]["incident_id"], None, back[1]))
+        else:
+            out.append((None, back[0] - len(fixed), back[1]))
+    return out
 
 
 def import_sightings(store: Store, data: bytes, kind: str, *, published: str | None = None,

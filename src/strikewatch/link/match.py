@@ -47,6 +47,9 @@ LEVELS: dict[str, tuple[str, ...]] = {
     "actor": ("actor_same", "actor_other"),
 }
 
+#: each level's comparison
+_COMPARISON = {key: name for name, keys in LEVELS.items() for key in keys}
+
 
 @dataclass(frozen=True)
 class LinkSettings:
@@ -269,6 +272,26 @@ def compare(a: Candidate, b: Candidate, s: LinkSettings = LinkSettings()) -> Pai
     """The Fellegi-Sunter score of a pair, comparison by comparison."""
     gap = day_gap(a, b) if a.day and b.day else None
     return _pair_score(_levels(a, b, s, _km(a, b), gap), s)
+
+
+def score_levels(a: Candidate, b: Candidate, keys: Iterable[str], s: LinkSettings = LinkSettings()) -> PairScore:
+    """The score of a pair whose levels (``LinkSettings`` names, in
+    :data:`LEVELS` order) were found elsewhere (by Splink), each with the
+    weight and the label :func:`compare` gives it: the labels need the
+    distance and the days apart, measured here as ``compare`` measures them."""
+    gap = day_gap(a, b) if a.day and b.day else None
+    km = _km(a, b)
+    levels: list[Level] = []
+    for key in keys:
+        name = _COMPARISON[key]
+        if name == "date":
+            levels.append(("date", key, None if gap is None else (gap, bool(a.span or b.span))))
+        elif name == "place":  # shown as the field it compared, as _levels names it
+            shown = "distance" if key.startswith("dist_") else "district" if key == "same_district" else "region"
+            levels.append((shown, key, km))
+        else:
+            levels.append((name, key, None))
+    return _pair_score(levels, s)
 
 
 class BlockIndex:
