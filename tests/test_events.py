@@ -272,3 +272,11 @@ def test_torture_in_custody_is_an_attack() -> None:
     assert E.event_type(doc, ev, E.find_weapons(doc), E.find_aircraft(doc)) == "ground_attack"
     doc = TextDoc("Police detained three activists at a rally in the capital on Sunday.")
     assert not E.describes_attack(doc, E.find_events(doc), False)
+
+
+def test_target_hit_after_a_phrase_placing_it() -> None:
+    doc = TextDoc("On Monday the Haddad family home in the Tal neighbourhood of Testville was struck by a missile.")
+    assert {t.type for t in E.find_targets(doc, E.find_events(doc))} == {"residential"}
+    # a place phrase then something other than a hit: no target
+    doc = TextDoc("Residents of the Haddad family home in Testville said they heard jets overhead.")
+    assert E.find_targets(doc, E.find_events(doc)) == []

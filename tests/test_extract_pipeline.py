@@ -146,3 +146,15 @@ def test_declared_language_tags_read_by_their_primary_subtag():
                         "text": "An air strike on a market in Saraqib killed four civilians on Monday.",
                         "published": "2020-01-15"})
     assert out["language"] == "en" and out["reports"] and not out["errors"]
+
+
+def test_a_headline_naming_the_province_stays_with_the_story_in_its_town() -> None:
+    from strikewatch.extract.pipeline import extract_dict
+
+    text = ("Air strikes kill five in Idlib\n\n"
+            "Smoke rises after an earlier air strike near Idlib city, 3 March 2022 (photo: a local activist)\n\n"
+            "Russian warplanes struck the outskirts of Jisr al-Shughur on Thursday, killing five civilians, "
+            "the civil defence said.\n")
+    reports = extract_dict({"id": "x", "text": text, "language": "en", "published": "2022-03-10"})["reports"]
+    assert len(reports) == 1
+    assert reports[0]["casualties"]["civilians_killed"]["best"] == 5

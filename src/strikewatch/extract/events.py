@@ -79,6 +79,10 @@ def _data(lang: str = "en") -> _EventData:
         hit_re=word_regex(list(tg["hit_before"]) + strong_cues),
         hit_before=word_regex(tg["hit_before"]),
         hit_after=re.compile(
+            # "the X family home (in the Y neighbourhood of Z), was struck": a
+            # phrase that says where the target stands may come between
+            r"(?:[\s,]+(?:in|on|at|near|of|behind|beside|next\s+to|opposite|located\s+in|belonging\s+to|owned\s+by)"
+            r"\s[^.;!?()]{1,80}?)?"
             r"[\s,]*(?:(?:also|then|later|completely|partially|badly|heavily|had|has|have|been|reportedly|directly)\s+){0,3}(?:"
             + "|".join(re.escape(w) for w in sorted(tg["hit_after"], key=len, reverse=True)) + r")\b"
         ),
@@ -248,7 +252,7 @@ def find_targets(doc: TextDoc, events: Sequence[EventMention] | None = None) -> 
             and not (this_prev > last.end() and locative.search(folded, this_prev, m.start))
         ):
             hit = True
-        elif data.hit_after.match(folded, m.end, min(max(sent[1], m.end), m.end + 60)):
+        elif data.hit_after.match(folded, m.end, min(max(sent[1], m.end), m.end + 160)):
             hit = True
         elif m.entry.get("located"):
             if strong is None:

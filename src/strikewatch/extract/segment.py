@@ -19,6 +19,8 @@ from .mentions import EventMention, FigureMention, PlaceMention
 from .textutil import TextDoc
 
 MAX_INCIDENTS = 12
+#: the sentences of a story's lead: its headline, a caption, the opening line
+_LEAD_SENTENCES = 3
 
 _MARKER = re.compile(
     r"^(?:[-*\u2022]\s*)?(?:meanwhile|elsewhere|separately|in (?:a )?separate (?:incident|attack|strike)s?|"
@@ -50,6 +52,7 @@ def segment(doc: TextDoc, events: list[EventMention], figures: list[FigureMentio
     towns: list[set[str]] = [set() for _ in range(n)]
     names: dict[str, str] = {}  # a place's id -> its name
     within: dict[str, str] = {}  # a place's id -> the name of its district
+    province: dict[str, str] = {}  # a place's id -> the name of its province
     for p in places:
         loc = p.location
         if (loc.precision in ("locality", "exact", "district") and loc.gazetteer_id
@@ -57,13 +60,19 @@ def segment(doc: TextDoc, events: list[EventMention], figures: list[FigureMentio
             towns[doc.sentence_of(p.start)].add(loc.gazetteer_id)
             names[loc.gazetteer_id] = (loc.name or "").lower()
             within[loc.gazetteer_id] = (loc.admin2 or "").lower()
+            province[loc.gazetteer_id] = (loc.admin1 or "").lower()
 
-    def related(new: set[str], current: set[str]) -> bool:
-        """The same place (perhaps under another entry), or one inside a place in view."""
+    def related(new: set[str], current: set[str], lead: bool = False) -> bool:
+        """The same place (perhaps under another entry), or one inside a place in view.
+        In the lead (a headline and its caption), a town inside the province
+        that a place in view shares its name with is the story's too: a
+        headline's "Idlib" is as often the province as the city."""
         if new & current:
             return True
-        seen = {names[c] for c in current} | {within[c] for c in current if c in within}
-        return any(names[t] in seen or (within[t] and within[t] in {names[c] for c in current}) for t in new)
+        in_view = {names[c] for c in current}
+        seen = in_view | {within[c] for c in current if c in within}
+        return any(names[t] in seen or (within[t] and within[t] in in_view)
+                   or (lead and province[t] and province[t] in in_view) for t in new)
 
     groups: list[list[int]] = [[]]
     current_towns: set[str] = set()
@@ -71,8 +80,9 @@ def segment(doc: TextDoc, events: list[EventMention], figures: list[FigureMentio
     for i, (start, end) in enumerate(doc.sentences):
         head = doc.folded[start:min(end, start + 60)]
         new_item = bool(_MARKER.match(head)) or (_starts_line(doc.text, start) and cue[i] and toll[i])
+        lead = len(groups) == 1 and len(groups[0]) <= _LEAD_SENTENCES
         if (attack[i] and towns[i] and current_has_attack and current_towns
-                and not related(towns[i], current_towns) and new_item and len(groups) < MAX_INCIDENTS):
+                and not related(towns[i], current_towns, lead) and new_item and len(groups) < MAX_INCIDENTS):
             groups.append([])
             current_towns, current_has_attack = set(), False
         groups[-1].append(i)
