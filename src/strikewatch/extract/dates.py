@@ -572,6 +572,8 @@ def _latin_dates(doc: TextDoc, lex: _Lexicon, raws: list[_Raw]) -> list[_Raw]:
 
 def post_stamp(doc: TextDoc) -> tuple[date, int, int] | None:
     """The first social-media post stamp in the text: (date, start, end)."""
+    if "\u00b7" not in doc.text and "\u2022" not in doc.text:
+        return None  # every stamp has its middle dot: most texts are spared the scan
     months = _lexicon().months
     for m in _POST_STAMP.finditer(doc.text):
         i = "1" if m.group("m1") else "2"
