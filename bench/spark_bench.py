@@ -43,6 +43,8 @@ import tempfile
 import time
 from pathlib import Path
 
+import childproc  # bench/, beside this script
+
 ROOT = Path(__file__).resolve().parents[1]
 DEV = ROOT.parent / "shared" / "data" / "dev"
 SETS = ["airwars-gaza", "airwars-syria-en", "airwars-syria-ar", "awsd", "case2021", "drone-db", "ucdp-syria-geo"]
@@ -163,11 +165,7 @@ def child_html(kb: int) -> dict:
 
 
 def run_child(*args: str) -> dict:
-    out = subprocess.run([sys.executable, __file__, "--child", *args], capture_output=True, text=True, check=False)
-    if out.returncode != 0:
-        tail = out.stderr.strip().splitlines()[-3:] if out.stderr.strip() else [f"exit {out.returncode}"]
-        raise SystemExit(f"child {args} failed: {' | '.join(tail)}")
-    return json.loads(out.stdout.strip().splitlines()[-1])
+    return childproc.run_child(__file__, *args)
 
 
 # -- the report -------------------------------------------------------------

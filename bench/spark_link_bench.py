@@ -43,12 +43,13 @@ import argparse
 import json
 import os
 import shutil
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 from typing import Any
+
+import childproc  # bench/, beside this script
 
 ROOT = Path(__file__).resolve().parents[1]
 DEV = ROOT.parent / "shared" / "data" / "dev"
@@ -199,11 +200,7 @@ def _largest(clusters: dict[str, Any]) -> int:
 
 
 def run_child(*args: str) -> dict:
-    out = subprocess.run([sys.executable, __file__, "--child", *args], capture_output=True, text=True, check=False)
-    if out.returncode != 0:
-        tail = out.stderr.strip().splitlines()[-3:] if out.stderr.strip() else [f"exit {out.returncode}"]
-        raise SystemExit(f"child {args} failed: {' | '.join(tail)}")
-    return json.loads(out.stdout.strip().splitlines()[-1])
+    return childproc.run_child(__file__, *args)
 
 
 # -- the single-machine side, and reading Spark's output ----------------------

@@ -108,3 +108,19 @@ def db_target(backend: str, tmp_path: Path, request: pytest.FixtureRequest):
         yield url
     finally:
         server.drop_database(url)
+
+
+def local_spark(tmp_path_factory: pytest.TempPathFactory, app_name: str, partitions: int):
+    """A local[2] Spark session for one test module, its scratch under pytest's
+    temporary folder; a generator for a module fixture to yield from."""
+    from strikewatch.spark.extract import build_session, stop_session
+
+    tmp = tmp_path_factory.mktemp("spark")
+    session = build_session("local[2]", app_name=app_name, conf=[
+        ("spark.sql.warehouse.dir", str(tmp / "warehouse")),
+        ("spark.local.dir", str(tmp / "local")),
+        ("spark.driver.memory", "1g"),
+        ("spark.sql.shuffle.partitions", str(partitions)),
+    ])
+    yield session
+    stop_session(session)

@@ -22,6 +22,8 @@ import pytest
 
 from strikewatch.extract.pipeline import extract_dict, load_resources
 
+from .conftest import local_spark
+
 HAVE_PYSPARK = importlib.util.find_spec("pyspark") is not None
 HAVE_WARCIO = importlib.util.find_spec("warcio") is not None
 HAVE_JAVA = bool(shutil.which("java") or os.environ.get("JAVA_HOME"))
@@ -125,17 +127,7 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
 
 @pytest.fixture(scope="module")
 def spark(tmp_path_factory: pytest.TempPathFactory):
-    from strikewatch.spark.extract import build_session, stop_session
-
-    tmp = tmp_path_factory.mktemp("spark")
-    session = build_session("local[2]", app_name="strikewatch-tests", conf=[
-        ("spark.sql.warehouse.dir", str(tmp / "warehouse")),
-        ("spark.local.dir", str(tmp / "local")),
-        ("spark.driver.memory", "1g"),
-        ("spark.sql.shuffle.partitions", "4"),
-    ])
-    yield session
-    stop_session(session)
+    yield from local_spark(tmp_path_factory, "strikewatch-tests", 4)
 
 
 # --------------------------------------------------------------------------

@@ -30,6 +30,8 @@ from strikewatch.extract.pipeline import extract_dict
 from strikewatch.link.match import LEVELS, BlockIndex, Candidate, LinkSettings, blocked, compare
 from strikewatch.model import Incident
 
+from .conftest import local_spark
+
 HAVE_PYSPARK = importlib.util.find_spec("pyspark") is not None
 HAVE_SPLINK = importlib.util.find_spec("splink") is not None
 HAVE_JAVA = bool(shutil.which("java") or os.environ.get("JAVA_HOME"))
@@ -98,17 +100,7 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def spark(tmp_path_factory: pytest.TempPathFactory):
-    from strikewatch.spark.extract import build_session, stop_session
-
-    tmp = tmp_path_factory.mktemp("spark")
-    session = build_session("local[2]", app_name="strikewatch-link-tests", conf=[
-        ("spark.sql.warehouse.dir", str(tmp / "warehouse")),
-        ("spark.local.dir", str(tmp / "local")),
-        ("spark.driver.memory", "1g"),
-        ("spark.sql.shuffle.partitions", "2"),
-    ])
-    yield session
-    stop_session(session)
+    yield from local_spark(tmp_path_factory, "strikewatch-link-tests", 2)
 
 
 @pytest.fixture(scope="module")
