@@ -169,6 +169,27 @@ def test_other_countries_get_the_neutral_profile():
     assert attribute_incident(IncidentEvidence(country="PS", perpetrators=(p,))).actor == "Israel"
 
 
+def test_places_the_texts_name_count_where_no_profile_gives_priors():
+    # a report whose own attribution found a theatre place ("Kharkiv" ties to
+    # Russia in the lexicon) and no accusation: the incident is not "unknown"
+    from strikewatch.model import Attribution, Evidence
+
+    rep = Report(event_type="missile_strike", location=Location(country="UA", admin1="Kharkiv Oblast"),
+                 attribution=Attribution(actor="Russia", probability=0.6, evidence=[
+                     Evidence(kind="theatre", text="Kharkiv", weight=1.5, extra={"actor": "Russia"})]))
+    e = IncidentEvidence.from_reports([rep])
+    assert e.place_cues == (("Russia", 1.5),)
+    assert attribute_incident(e).actor == "Russia"
+    assert attribute_incident(IncidentEvidence(country="UA", admin1="Kharkiv Oblast")).actor == "unknown"
+
+
+def test_an_actor_the_profile_does_not_list_wins_on_an_explicit_accusation():
+    p = Perpetrator(actor="Islamic Resistance in Iraq", role="alleged", text="Islamic Resistance in Iraq")
+    # Idlib, where the profile's own actors hold nearly all the prior
+    att = attribute_incident(ev(admin1="Idlib", date="2023-11-01", event_type="drone_strike", perpetrators=[p]), SYRIA)
+    assert att.actor == "Islamic Resistance in Iraq"
+
+
 def test_load_profile_is_cached():
     assert load_profile() is load_profile("syria")
 

@@ -112,6 +112,10 @@ class IncidentEvidence:
     flights: tuple[FlightEvidence, ...] = ()
     lat: float | None = None
     lon: float | None = None
+    #: (actor, weight): places the reports' texts name that the lexicon's
+    #: theatre tables tie to an actor ("Kharkiv": Russia), as each report's
+    #: own attribution found them; used where no theatre profile gives priors
+    place_cues: tuple[tuple[str, float], ...] = ()
 
     @classmethod
     def from_reports(cls, reports: Sequence[Report], flights: Iterable[FlightEvidence] = ()) -> IncidentEvidence:
@@ -135,6 +139,9 @@ class IncidentEvidence:
             flights=tuple(flights),
             lat=first(lambda r: r.location.lat),
             lon=first(lambda r: r.location.lon),
+            place_cues=tuple(dict.fromkeys(
+                (str(e.extra["actor"]), float(e.weight)) for r in reports if r.attribution
+                for e in r.attribution.evidence if e.kind == "theatre" and e.extra.get("actor") and e.weight is not None)),
         )
 
 
@@ -592,11 +599,14 @@ def _prior(
 
 def _place_cues(ev: IncidentEvidence, prof: Profile) -> dict[str, float]:
     """Neutral profile: actors the lexicon's theatre tables tie to the
-    incident's admin1 (for the event type), strongest weight per actor."""
-    if not ev.admin1 or not prof.places:
-        return {}
-    f = _fold(ev.admin1)
+    incident's admin1 (for the event type) or to places its texts name,
+    strongest weight per actor."""
     out: dict[str, float] = {}
+    for actor, w in ev.place_cues:  # places named in the texts
+        out[actor] = max(out.get(actor, 0.0), w)
+    if not ev.admin1 or not prof.places:
+        return out
+    f = _fold(ev.admin1)
     for place, actor, w, types in prof.places:
         if place == f and (ev.event_type is None or not types or ev.event_type in types):
             out[actor] = max(out.get(actor, 0.0), w)
