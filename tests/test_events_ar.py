@@ -115,3 +115,18 @@ def test_harm_in_verb_forms_and_targeted_things() -> None:
                        ("أصيبوا في الحي الشرقي", "harm"), ("عثر على جثتين قرب الطريق", "harm"),
                        ("احترقت السيارة المستهدفة على الطريق", "act")]:
         assert kind in E._violence_kinds(_doc(text)), text
+
+
+def test_a_raid_that_killed_is_an_attack_whatever_the_arrests() -> None:
+    doc = _doc("نفذت قوات التحالف عملية إنزال في البلدة أدت لمقتل طفل وإصابة والده، واعتقال ثلاثة أشخاص. "
+               "وقالت مصادر إن الاعتقال شمل أقارب المعتقلين، وإن حملة الاعتقالات مستمرة بعد اعتقال شخصين آخرين. "
+               "وكانت القوات قد اعتقلت أمس عددا من الأشخاص في مداهمة للقرية المجاورة.")
+    assert E.describes_attack(doc, E.find_events(doc), True)
+    # arrests alone stay no attack
+    doc = _doc("نفذت قوات الأمن حملة اعتقالات في البلدة واعتقلت ثلاثة أشخاص")
+    assert not E.describes_attack(doc, E.find_events(doc), False)
+
+
+def test_a_ceasefire_is_no_shooting() -> None:
+    doc = _doc("أعلن الطرفان عن اتفاق لوقف إطلاق النار بعد اجتماع في العاصمة")
+    assert not [e for e in E.find_events(doc) if e.event_type == "ground_attack"]

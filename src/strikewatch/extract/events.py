@@ -443,6 +443,7 @@ _TYPED_STRONG = 2.5  # typed evidence up to which violence words fill in fully
 _VIOLENCE_DAMP = 0.4
 _NONATTACK_FACTOR = 0.8
 _NONATTACK_CAP = 6.0
+_NONATTACK_WITH_TOLL = 0.5
 
 
 def attack_score(doc: TextDoc, events: Sequence[EventMention], has_casualties: bool) -> float:
@@ -474,4 +475,9 @@ def attack_score(doc: TextDoc, events: Sequence[EventMention], has_casualties: b
         if m.entry.label == "nonattack" and doc.text[m.start].isupper() and doc.folded[m.start:m.end] == "march":
             continue  # "March", capitalised, is the month
         nonattack += float(m.entry.get("weight", 1.0))
-    return attack - _NONATTACK_FACTOR * min(nonattack, _NONATTACK_CAP)
+    factor = _NONATTACK_FACTOR
+    if has_casualties and typed >= _TYPED_STRONG:
+        # a toll and a named means of attack: arrests in the raid that killed,
+        # the truce the shelling broke, are the attack's context, not another event
+        factor *= _NONATTACK_WITH_TOLL
+    return attack - factor * min(nonattack, _NONATTACK_CAP)
