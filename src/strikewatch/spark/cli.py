@@ -6,6 +6,8 @@ pyspark is imported only when a command runs: the core install has none.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
+from typing import Any
 
 import click
 
@@ -26,6 +28,23 @@ def spark_group() -> None:
     optional `spark` extra: pip install 'strikewatch[spark]'; Java 17+)."""
 
 
+def _session_options(*, partitions: str, overwrite: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """The options every Spark command takes: --master, --partitions, --overwrite, --conf, --json."""
+    def apply(f: Callable[..., Any]) -> Callable[..., Any]:
+        for option in reversed([
+            click.option("--master", default=None, metavar="URL",
+                         help="Spark master [default local[*], or spark-submit's when run under it]."),
+            click.option("--partitions", type=click.IntRange(min=1), metavar="N",
+                         help=f"Partitions {partitions} [default 4 x the default parallelism]."),
+            click.option("--overwrite", is_flag=True, help=f"Replace {overwrite}."),
+            click.option("--conf", "conf", multiple=True, metavar="KEY=VALUE", help="A Spark setting. Repeatable."),
+            click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON."),
+        ]):
+            f = option(f)
+        return f
+    return apply
+
+
 @spark_group.command(name="extract")
 @click.option("--input", "inputs", multiple=True, required=True, metavar="PATH",
               help="JSON Lines (one document a line), .json/.txt/.html files, folders of them, or WARC files "
@@ -33,13 +52,7 @@ def spark_group() -> None:
                    "URI (hdfs://, s3a://, file://; a file, folder or glob) is read by Spark.")
 @click.option("--output", required=True, metavar="DIR",
               help="Folder (or URI) for the Parquet datasets reports/, errors/ and documents/.")
-@click.option("--master", default=None, metavar="URL",
-              help="Spark master [default local[*], or spark-submit's when run under it].")
-@click.option("--partitions", type=click.IntRange(min=1), metavar="N",
-              help="Partitions for the extraction stage [default 4 x the default parallelism].")
-@click.option("--overwrite", is_flag=True, help="Replace the datasets already in --output.")
-@click.option("--conf", "conf", multiple=True, metavar="KEY=VALUE", help="A Spark setting. Repeatable.")
-@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
+@_session_options(partitions="for the extraction stage", overwrite="the datasets already in --output")
 def extract_command(inputs: tuple[str, ...], output: str, master: str | None, partitions: int | None,
                     overwrite: bool, conf: tuple[str, ...], as_json: bool) -> None:
     """Extract incident reports from many documents on Spark, with the same
@@ -76,13 +89,7 @@ def extract_command(inputs: tuple[str, ...], output: str, master: str | None, pa
               help="earlier: each report keeps only its best link to a report before it (dated by day, then "
                    "undated), as `strikewatch link` joins a report to the incident it matches best; components: "
                    "every link (plain connected components: a report matching two incidents joins them).")
-@click.option("--master", default=None, metavar="URL",
-              help="Spark master [default local[*], or spark-submit's when run under it].")
-@click.option("--partitions", type=click.IntRange(min=1), metavar="N",
-              help="Partitions of the shuffles [default 4 x the default parallelism].")
-@click.option("--overwrite", is_flag=True, help="Replace the output already in --output.")
-@click.option("--conf", "conf", multiple=True, metavar="KEY=VALUE", help="A Spark setting. Repeatable.")
-@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
+@_session_options(partitions="of the shuffles", overwrite="the output already in --output")
 def link_command(input_ref: str, output: str, formats: tuple[str, ...], threshold: float | None, clustering: str,
                  master: str | None, partitions: int | None, overwrite: bool, conf: tuple[str, ...],
                  as_json: bool) -> None:
