@@ -129,13 +129,13 @@ def test_a_country_named_again_weighs_little(gaz):
 
 
 def test_a_place_named_to_locate_another_is_not_the_incident(gaz):
-    loc = _loc("استهدف القصف قرية المستريحة غرب مدينة عين عيسى", gaz)
+    loc = _loc("طال قصف مدفعي صباحا قرية المستريحة غرب مدينة عين عيسى بريف الرقة", gaz)
     assert loc.text == "المستريحه"  # the normalised text
 
 
 def test_the_whole_document_says_which_country_is_meant(gaz):
     # "عرب حسن" is known only as a village in Iraq: the Syrian town near it wins
-    text = ("تصعيد في قرى مقاطعة منبج.\n\nاستهدفت المسيرات قرية عرب حسن الواقعة في الريف الشمالي لمقاطعة منبج."
+    text = ("تصعيد في قرى مقاطعة منبج.\n\nضربت طائرة مسيرة قرية عرب حسن شمالي منبج ظهر اليوم."
             "\n\nوأصيبت امرأة بجروح.")
     loc = _loc(text, gaz)
     assert loc.country == "SY"
