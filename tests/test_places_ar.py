@@ -129,7 +129,7 @@ def test_a_country_named_again_weighs_little(gaz):
 
 
 def test_a_place_named_to_locate_another_is_not_the_incident(gaz):
-    loc = _loc("طال قصف مدفعي صباحا قرية المستريحة غرب مدينة عين عيسى بريف الرقة", gaz)
+    loc = _loc("طال قصف مدفعي صباحا بلدة المستريحة التي تقع غربي بلدة عين عيسى بريف الرقة", gaz)
     assert loc.text == "المستريحه"  # the normalised text
 
 
