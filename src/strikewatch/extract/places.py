@@ -354,11 +354,24 @@ def _kind_fit(kind: str | None, place: Place) -> float:
 _ADMIN_WEIGHT = {"region": 2.5, "county": 0.0, "country": 3.0}
 
 
-def _prominence(p: Place) -> float:
+def _prominence(p: Place, population: int | None = None) -> float:
     """How likely a place is the one meant, all else equal: big towns and
-    administrative units are named far more often than hamlets."""
-    base = 1.0 + math.log10(p.population + 1) + _ADMIN_WEIGHT.get(p.placetype, 0.0)
+    administrative units are named far more often than hamlets.
+    ``population``: the population to count (default: the recorded one)."""
+    pop = p.population if population is None else population
+    base = 1.0 + math.log10(pop + 1) + _ADMIN_WEIGHT.get(p.placetype, 0.0)
     return base * base * base
+
+
+_HAMLET = 1000
+
+
+def _counted_population(p: Place, c: _Cand) -> int:
+    """The population that counts for a match of ``c``: in Arabic text a
+    hamlet's recorded population of a few souls says nothing (most villages
+    have none recorded, and an Arabic name is shared by villages across the
+    region), so under _HAMLET it counts as none."""
+    return 0 if c.arabic and p.population < _HAMLET else p.population
 
 
 _pkey = lru_cache(maxsize=1 << 16)(phonetic_key)
@@ -384,15 +397,7 @@ def _claim(m: Match, c: _Cand) -> float:
     half as much again."""
     p = m.place
     f = 2.0 if _exact(m, c) else (0.5 if p.id.startswith("gn:") else 1.0)
-    if c.arabic and 0 < p.population < _HAMLET:
-        # a hamlet's population of 7 says nothing: most villages have none
-        # recorded, and an Arabic name is shared by villages across the region
-        base = 1.0 + _ADMIN_WEIGHT.get(p.placetype, 0.0)  # _prominence at population 0
-        return base * base * base * f * (1.5 if _theatre(p) else 1.0)
-    return _prominence(p) * f * (1.5 if _theatre(p) else 1.0)
-
-
-_HAMLET = 1000
+    return _prominence(p, _counted_population(p, c)) * f * (1.5 if _theatre(p) else 1.0)
 
 
 def _evidence(cands: list[_Cand], countries: dict[str, float]
@@ -450,7 +455,7 @@ def _score(m: Match, c: _Cand, cw: dict[str, float], aw: dict[tuple[str, str], f
         s += 2.0
     if atotal and p.admin1:
         s += 1.5 * aw.get((p.country, p.admin1), 0.0) / atotal
-    s += math.log10((0 if c.arabic and p.population < _HAMLET else p.population) + 1) / 7.0
+    s += math.log10(_counted_population(p, c) + 1) / 7.0
     if _exact(m, c):
         s += 0.4  # many loose alternate names: prefer a place's own name
     s += _kind_fit(c.kind, p)
