@@ -1011,6 +1011,9 @@ def figure_to_model(f: FigureMention) -> Figure:
 # ``data/lexicons/ar/casualties.toml``, normalised like the text when loaded.
 
 _AR_PREFIX = r"(?:وب|ول|فب|لل|و|ب|ل|ف)?"
+#: a name in quotes ("مقتل كل من "فلان" و"فلان"")
+_AR_QUOTED = r"[\"\u201c\u201d\u00ab][^\"\u201c\u201d\u00ab\u00bb\n]{2,40}[\"\u201c\u201d\u00bb]"
+_AR_QUOTED_RE = re.compile(_AR_QUOTED)
 
 
 @dataclass(frozen=True, slots=True)
@@ -1123,8 +1126,7 @@ def _rules_ar() -> _ArRules:
         # several victims named in quotes: "مقتل كل من "فلان" و"فلان"" (one each)
         named_list=re.compile(
             rf"(?<![\u0600-\u06ff]){_AR_PREFIX}(?P<m>{_ar_alt(measure_before)})\s+كل\s+من\s+"
-            r"(?P<names>[\"\u201c\u201d\u00ab][^\"\u201c\u201d\u00ab\u00bb\n]{2,40}[\"\u201c\u201d\u00bb]"
-            r"(?:\s*(?:,|و)\s*(?:و\s*)?[\"\u201c\u201d\u00ab][^\"\u201c\u201d\u00ab\u00bb\n]{2,40}[\"\u201c\u201d\u00bb])+)"),
+            rf"(?P<names>{_AR_QUOTED}(?:\s*(?:,|و)\s*(?:و\s*)?{_AR_QUOTED})+)"),
     )
 
 
@@ -1265,8 +1267,7 @@ def _find_figures_ar(doc: TextDoc, sources: list[SourceMention]) -> list[FigureM
         label = rules.measure_before[m.group("m")]
         if label not in ("killed", "injured"):
             continue
-        count = len(re.findall(r"[\"\u201c\u201d\u00ab][^\"\u201c\u201d\u00ab\u00bb\n]{2,40}[\"\u201c\u201d\u00bb]",
-                               m.group("names")))
+        count = len(_AR_QUOTED_RE.findall(m.group("names")))
         np = _ArNP(m.start("m"), m.end(), count, count, "exact", "all", None, None, False)
         figures.append(_ar_figure(doc, rules, np, label, m.start("m")))
         listed.append((m.start(), m.end()))
