@@ -61,19 +61,21 @@ _KEY_DROP = re.compile(r"[\s\-.]+")
 _ARABIC = re.compile("[\u0600-\u06ff]")
 _ART_REQ = "\x02"  # trie atom: the article, required
 _ART_OPT = "\x03"  # trie atom: the article, optional
-_AR_PREFIX = "[\u0648\u0641]?[\u0628\u0644\u0643]?"  # و/ف then ب/ل/ك
-_AR_ARTICLE = "(?:\u0627\u0644|(?<=\u0644)\u0644)"  # ال, or ل after the clitic ل
+# The clitics a first word may carry (و/ف then ب/ل/ك) and the article (ال, or
+# ل after the clitic ل), spelt out once: the regex and the first-word keys of
+# :func:`_first_word_keys` are both made from them.
+_AR_CLITICS_1 = ("", "\u0648", "\u0641")
+_AR_CLITICS_2 = ("", "\u0628", "\u0644", "\u0643")
+_AR_AL = "\u0627\u0644"
+_AR_LAM = "\u0644"
+_AR_PREFIX = f"[{''.join(_AR_CLITICS_1)}]?[{''.join(_AR_CLITICS_2)}]?"
+_AR_ARTICLE = f"(?:{_AR_AL}|(?<={_AR_LAM}){_AR_LAM})"
 #: the optional endings, in the order the regex tries them: ا، تين، تان، ان، ين، ون، ات، ها، هم، ه
 _AR_ENDINGS = (
     "\u0627", "\u062a\u064a\u0646", "\u062a\u0627\u0646", "\u0627\u0646", "\u064a\u0646",
     "\u0648\u0646", "\u0627\u062a", "\u0647\u0627", "\u0647\u0645", "\u0647",
 )
 _AR_SUFFIX = "(?:" + "|".join(_AR_ENDINGS) + ")?"
-# What the matcher spells out: the clitics of _AR_PREFIX and the article of _AR_ARTICLE.
-_AR_CLITICS_1 = ("", "\u0648", "\u0641")
-_AR_CLITICS_2 = ("", "\u0628", "\u0644", "\u0643")
-_AR_AL = "\u0627\u0644"
-_AR_LAM = "\u0644"
 #: A word of the text: a run of letters and digits ("_" joins hashtag words).
 _WORD = re.compile(r"[^\W_]+")
 #: How many first letters of a word index it: enough to tell most words apart
