@@ -456,10 +456,7 @@ def link(ctx: Context, rebuild: bool, threshold: float | None, engine: str, as_j
     from .link.duckdb_link import check_engine
     from .link.match import LinkSettings
 
-    if engine != "native" and not rebuild:
-        raise UsageError(f"--engine {engine} needs --rebuild: an incremental link always uses the native engine "
-                         "(the same comparisons)")
-    check_engine(engine)  # a missing extra is reported before the database is touched
+    check_engine(engine, rebuild)  # before the database is touched
     settings = LinkSettings(threshold=threshold) if threshold is not None else None
     with ctx.store() as store:
         done = link_stored(store, rebuild=rebuild, settings=settings, engine=engine)

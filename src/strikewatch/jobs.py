@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO, Callable, Iterator
 
-from .errors import StrikewatchError, UsageError
+from .errors import StrikewatchError
 from .extract.pipeline import EXTRACTOR, extract_document, load_resources
 from .model import Document
 from .store import Store, StoredDocument
@@ -154,10 +154,7 @@ def link_stored(store: Store, *, rebuild: bool = False, settings: LinkSettings |
     incremental link is always native: it places only the new reports."""
     from .link.duckdb_link import check_engine
 
-    check_engine(engine)  # before anything is undone
-    if engine != "native" and not rebuild:
-        raise UsageError(f"--engine {engine} needs --rebuild: an incremental link always uses the native engine "
-                         "(the same comparisons)")
+    check_engine(engine, rebuild)  # before anything is undone
     with store.exclusive("link"):
         return _link_stored(store, rebuild=rebuild, settings=settings, engine=engine)
 

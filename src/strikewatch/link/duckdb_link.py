@@ -61,10 +61,14 @@ def require_splink() -> None:
                          code="missing_extra") from None
 
 
-def check_engine(engine: str) -> None:
-    """UsageError for an engine that is not one of :data:`ENGINES`, or splink without its extra."""
+def check_engine(engine: str, rebuild: bool) -> None:
+    """UsageError for an engine that is not one of :data:`ENGINES`, another
+    than native for an incremental link, or splink without its extra."""
     if engine not in ENGINES:
         raise UsageError(f"unknown linking engine {engine!r} (one of {', '.join(ENGINES)})")
+    if engine != "native" and not rebuild:
+        raise UsageError(f"--engine {engine} needs --rebuild: an incremental link always uses the native engine "
+                         "(the same comparisons)")
     if engine == "splink":
         require_splink()
 
