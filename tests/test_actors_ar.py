@@ -64,3 +64,20 @@ def test_bare_occupation_follows_the_named_occupier() -> None:
     assert roles and all(actor == "Turkey" for actor, _ in roles)
     assert _roles("استهدفت مسيرات الاحتلال دراجة نارية في القرية.") == []  # nobody to refer to
     assert ("Israel", "alleged") in _roles("قصفت مدفعية الاحتلال أطراف خان يونس.")
+
+
+def test_coordinated_actors_share_the_role() -> None:
+    # the second actor joined by "و" is accused with the first
+    roles = _roles("أصيب ثلاثة مدنيين بقصف مدفعي لقوات الأسد وروسيا على أطراف البلدة.")
+    assert ("Syrian government", "alleged") in roles and ("Russia", "alleged") in roles
+    roles = _roles("قتل رجل بغارة لطيران النظام وحليفه الروسي على المدينة.")
+    assert ("Russia", "alleged") in roles
+    # "between Russia and Turkey" accuses neither
+    assert _roles("قتل مدني بقصف مجهول المصدر رغم الاتفاق بين روسيا وتركيا.") == []
+
+
+def test_air_support_is_taking_part_a_backer_is_not() -> None:
+    roles = _roles("هاجمت قسد بمساندة طيران التحالف الدولي منزلاً في القرية وقتل شخصان.")
+    assert ("US-led coalition", "alleged") in roles and ("SDF", "alleged") in roles
+    assert ("US-led coalition", "alleged") in _roles("قتل مدني خلال عملية لقسد بدعم جوي من التحالف الدولي.")
+    assert not [r for r in _roles("قصفت الفصائل المدعومة من تركيا أطراف القرية.") if r[0] == "Turkey"]

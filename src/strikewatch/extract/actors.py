@@ -365,6 +365,7 @@ _AR_ROLE_BEFORE = {
     "instrument": "alleged", "verb": "alleged", "by": "alleged",
     "victim": None, "interceptor": None,
     "claim": "claimed", "deny": "denied", "confirm": "confirmed",
+    "support": "alleged",
 }
 #: At most this many words between a context word and the actor it governs:
 #: an attack word or a verb may stand a few words off ("قصفت طائرات حربية
@@ -403,6 +404,7 @@ def _data_ar() -> _ArActorData:
         ("instrument", "instrument_nouns"), ("verb", "attack_verbs"), ("by", "by_before"),
         ("victim", "victim_before"), ("interceptor", "interceptor_before"),
         ("claim", "claim_before"), ("deny", "deny_before"), ("confirm", "confirm_before"),
+        ("support", "support_before"),
     )
     context = Lexicon("actor_context", [(p, Entry(cat)) for cat, key in cats for p in ctx.get(key, ())])
 
@@ -465,6 +467,7 @@ def _find_actors_ar(doc: TextDoc, sources: Sequence[SourceMention] = ()) -> list
     ctx = list(data.context.finditer(folded))
     out: list[ActorMention] = []
     resolved: dict[str, str | None] = {}
+    prev: ActorMention | None = None
     for m in found:
         label, form = m.entry.label, m.entry.get("form")
         marker = m.entry.get("anaphor")
@@ -477,7 +480,9 @@ def _find_actors_ar(doc: TextDoc, sources: Sequence[SourceMention] = ()) -> list
         sent = doc.sentences[doc.sentence_of(m.start)] if doc.sentences else (0, len(text))
         lim = min(max(sent[1], m.end), m.end + 90)
         role: str | None
-        if data.claim_after.match(folded, m.end, lim):
+        if prev is not None and prev.actor != label and _ar_coordinated(folded, prev.end, m.start):
+            role = prev.role  # "قوات الأسد وروسيا": the second actor shares the first one's role
+        elif data.claim_after.match(folded, m.end, lim):
             role = "claimed"
         elif data.deny_after.match(folded, m.end, lim):
             role = "denied"
@@ -493,5 +498,19 @@ def _find_actors_ar(doc: TextDoc, sources: Sequence[SourceMention] = ()) -> list
                 role = "alleged"
             else:
                 continue
-        out.append(_mention(doc, sources, m.start, m.end, label, role))
+        prev = _mention(doc, sources, m.start, m.end, label, role)
+        out.append(prev)
     return out
+
+
+#: What may stand between two coordinated actors: a space (the conjunction
+#: then is the second one's clitic, "النظام وروسيا") or a separate "و".
+_AR_AND_GAP = re.compile(r"\s*(?:[،,]\s*)?(?:و\s+)?")
+
+
+def _ar_coordinated(folded: str, prev_end: int, start: int) -> bool:
+    """Whether the actor at ``start`` is joined by "و" to the mention ending at ``prev_end``."""
+    gap = folded[prev_end:start]
+    if len(gap) > 4 or _AR_AND_GAP.fullmatch(gap) is None:
+        return False
+    return "و" in gap or folded.startswith("و", start)
