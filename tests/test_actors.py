@@ -148,3 +148,38 @@ def test_repeats_decay_from_the_strongest_mention() -> None:
     att = attribute(acts, doc=doc)
     ws = sorted((e.weight for e in att.evidence if e.kind == "accusation"), reverse=True)
     assert ws[0] > ws[1] > ws[2]
+
+
+def test_passive_party_is_harmed_not_accused() -> None:
+    _, acts = _actors("Two Russian soldiers were killed when the convoy was hit.")
+    assert acts == []
+    _, acts = _actors("Hamas members were reportedly detained at the crossing.")
+    assert acts == []
+    _, acts = _actors("Russian warplanes were blamed after the market was hit.")
+    assert [(a.actor, a.role) for a in acts] == [("Russia", "alleged")]
+
+
+def test_unnamed_state_forces_take_the_country_of_the_place() -> None:
+    from strikewatch.extract.actors import STATE_FORCES, resolve_state_forces
+    _, acts = _actors("A driver was beaten by a police commander at a checkpoint.")
+    assert [(a.actor, a.role) for a in acts] == [(STATE_FORCES, "alleged")]
+    assert [a.actor for a in resolve_state_forces(acts, "CD")] == ["Democratic Republic of the Congo"]
+    assert resolve_state_forces(acts, None) == []  # no place: it says nothing
+    assert resolve_state_forces(acts, "FR") == []  # a country without a state label
+    # named by an adjective, counted among the harmed, or part of a unit's name: not unnamed state forces
+    _, acts = _actors("Israeli soldiers opened fire on the crowd.")
+    assert [a.actor for a in acts] == ["Israel"]
+    _, acts = _actors("Three soldiers killed and five more injured in the blast.")
+    assert acts == []
+    _, acts = _actors("The group struck a base of the Coastal Guard Police Force near the port.")
+    assert all(a.actor != STATE_FORCES for a in acts)
+
+
+def test_state_forces_resolved_in_the_report() -> None:
+    from strikewatch.extract.pipeline import extract_dict
+    out = extract_dict({"id": "s", "language": "en", "published": "2021-05-02",
+                        "text": "An aid worker was shot dead by soldiers at a checkpoint in Maiduguri, Borno, on Saturday."})
+    rep = out["reports"][0]
+    assert rep["location"]["country"] == "NG"
+    assert rep["attribution"]["actor"] == "Nigeria"
+    assert [p["actor"] for p in rep["perpetrators"]] == ["Nigeria"]

@@ -19,8 +19,8 @@ from __future__ import annotations
 import math
 import re
 from collections import defaultdict
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from ..model import ActorProbability, Attribution, Evidence
@@ -45,7 +45,22 @@ class _ActorData:
     claim_before: re.Pattern[str]
     deny_after: re.Pattern[str]
     confirm_after: re.Pattern[str]
+    passive_after: re.Pattern[str]
     theatre: Lexicon
+    states: Mapping[str, str]  # ISO country code -> the label of its state forces
+
+
+#: Placeholder label of unnamed state forces ("soldiers", "police"): resolved
+#: to the state of the country where the report places the attack
+#: (:func:`resolve_state_forces`), else dropped.
+STATE_FORCES = "state forces"
+# A capitalised word right before, not opening a sentence: the noun is part of a proper name.
+_COUNTED = re.compile(
+    r"(?:\b\d[\d,]*|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
+    r"fifteen|twenty|thirty|dozens of|scores of|hundreds of|several|many|some|a number of)"
+    r")(?:\s+[a-z\-]+)?\s+$"
+)
+_IN_PROPER_NAME = re.compile(r"(?<![.!?:\n]\s)(?<!^)\b[A-Z][\w'\-]*\s+$")
 
 
 # A closing bracket or parenthetical after a name ("Houthi extremists (Ansar Allah) claimed").
@@ -73,6 +88,8 @@ def _data(lang: str = "en") -> _ActorData:
         phrases += [(p, name_entry) for p in a.get("names", ())]
         phrases += [(p, adj_entry) for p in a.get("adjectives", ())]
         acronyms += [(p, acro_entry) for p in a.get("acronyms", ())]
+    state_entry = Entry(STATE_FORCES, {"form": "name"})
+    phrases += [(p, state_entry) for p in raw.get("state_forces", {}).get("names", ())]
     # Names win over adjectives of the same spelling (first entry kept), so
     # list adjectives after names: "hamas" is a name, "hamas militants" too.
     actors = Lexicon("actors", phrases, acronyms, plural=False)
@@ -104,7 +121,12 @@ def _data(lang: str = "en") -> _ActorData:
         claim_before=re.compile(r"\b(?:" + _alt(ctx["claim_before"]) + r")\s+(?:(?:the|a|an)\s+)?$"),
         deny_after=re.compile(_PAREN + r"(?:[a-z'\-]+\s+){0,3}?(?:" + _alt(ctx["deny_after"]) + r")\b"),
         confirm_after=re.compile(_PAREN + r"(?:[a-z'\-]+\s+){0,3}?(?:" + _alt(ctx["confirm_after"]) + r")\b"),
+        passive_after=re.compile(
+            r"(?:[\s,]*(?:[a-z'\-]+\s+){0,3}?)(?:was|were|is|are|been|being|got)\s+(?:[a-z]+ly\s+)?"
+            r"(?:" + _alt(ctx["suffered"]) + r")\b"
+        ),
         theatre=theatre,
+        states={a["country"]: a["label"] for a in raw["actor"] if a.get("country")},
     )
 
 
@@ -148,8 +170,15 @@ def find_actors(doc: TextDoc, sources: Sequence[SourceMention] = ()) -> list[Act
     data = _data("en")
     text, folded = doc.text, doc.folded
     out: list[ActorMention] = []
+    last_end = -10
     for m in data.actors.finditer(folded, text):
         label, form = m.entry.label, m.entry.get("form")
+        named_before, last_end = m.start - last_end <= 2, m.end
+        if label == STATE_FORCES and (named_before or _IN_PROPER_NAME.search(text, max(0, m.start - 30), m.start)
+                                      or _COUNTED.search(folded, max(0, m.start - 30), m.start)):
+            # "Israeli soldiers": the adjective names them; "Puntland Maritime
+            # Police": a name; "32 troops killed": counted, so among the harmed
+            continue
         sent = doc.sentences[doc.sentence_of(m.start)] if doc.sentences else (0, len(text))
         s_end = max(sent[1], m.end)
         lim = min(s_end, m.end + 90)
@@ -159,6 +188,8 @@ def find_actors(doc: TextDoc, sources: Sequence[SourceMention] = ()) -> list[Act
         role: str | None = None
         if data.interceptor_before.search(folded, before_lo, m.start):
             continue
+        if data.passive_after.match(folded, m.end, lim):
+            continue  # "two Russian soldiers were killed": the party harmed
         if data.claim_after.match(folded, m.end, lim):
             role = "claimed"
         elif data.deny_after.match(folded, m.end, lim):
@@ -183,6 +214,26 @@ def find_actors(doc: TextDoc, sources: Sequence[SourceMention] = ()) -> list[Act
         if role is None:
             continue
         out.append(_mention(doc, sources, m.start, m.end, label, role))
+    return out
+
+
+def state_label(country: str | None) -> str | None:
+    """The actor label of a country's own state forces (``country = "XX"`` in actors.toml)."""
+    return _data("en").states.get(country) if country else None
+
+
+def resolve_state_forces(acts: Sequence[ActorMention], country: str | None) -> list[ActorMention]:
+    """Unnamed state forces ("shot by soldiers") become the state of the
+    country where the attack took place; where that is unknown, or the
+    country has no state label, the mention says nothing and is dropped."""
+    state = state_label(country)
+    out = []
+    for a in acts:
+        if a.actor == STATE_FORCES:
+            if state is None:
+                continue
+            a = replace(a, actor=state, by=state if a.role != "alleged" else a.by, unnamed=True)
+        out.append(a)
     return out
 
 
@@ -213,6 +264,7 @@ W_DENY = -0.7
 W_AIRCRAFT = 1.2
 W_WEAPON = 1.0
 W_UNKNOWN_ACTOR = 0.5  # "unidentified gunmen": evidence that nobody is named
+W_UNNAMED_STATE = 0.5  # "shot by soldiers": the state is inferred from the place, not named
 #: An accusation past the first POSITION_FREE sentences weighs
 #: 1 / (1 + extra sentences / POSITION_SCALE): a story names its perpetrator
 #: early; long pages bring other stories' actors further down.
@@ -263,6 +315,8 @@ def attribute(
     for a in actors:
         if a.role == "alleged":
             w = W_UNKNOWN_ACTOR if a.actor == "unknown" else W_ACCUSATION
+            if a.unnamed:
+                w *= W_UNNAMED_STATE
             if doc is not None:
                 idx = doc.sentence_of(a.start)
                 w *= W_LEAD if idx == 0 else 1.0 / (1.0 + max(0, idx - POSITION_FREE) / POSITION_SCALE)

@@ -109,3 +109,4 @@ class ActorMention(Mention):
     actor: str  # canonical actor label
     role: str  # alleged | claimed | denied | confirmed
     by: str | None = None  # who says so
+    unnamed: bool = False  # state forces the text does not name ("soldiers"), resolved by place
