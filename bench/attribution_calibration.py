@@ -31,7 +31,8 @@ from strikewatch.assess.attribute import IncidentEvidence, attribute_incident
 from strikewatch.extract.pipeline import extract_dict, load_resources
 from strikewatch.model import Report
 
-SETS = ["airwars-syria-en", "airwars-gaza", "drone-db", "awsd"]
+SETS = ["airwars-syria-en", "airwars-gaza", "drone-db", "awsd", "airwars-syria-ar"]
+ENGLISH = SETS[:4]
 BINS = [0.0, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 1.0001]
 DEFAULT_DEV = Path(__file__).resolve().parents[1] / ".." / "shared" / "data" / "dev"
 
@@ -91,15 +92,17 @@ def main(argv: list[str]) -> None:
         doc_acc = sum(r.get("per_doc", False) for r in rs) / len(rs)
         print(f"{name:<18}{len(rs):>5}{acc:>10.3f}{doc_acc:>9.3f}"
               f"{sum(r['actor'] is None for r in rs):>11}{sum(r['actor'] == 'unknown' for r in rs):>9}")
-    pooled = sum(r["right"] for r in rows) / len(rows)
-    print(f"{'pooled':<18}{len(rows):>5}{pooled:>10.3f}")
+    english = [r for r in rows if r["set"] in ENGLISH]
+    for label, rs in (("pooled, English", english), ("pooled, all", rows)):
+        print(f"{label:<18}{len(rs):>5}{sum(r['right'] for r in rs) / len(rs):>10.3f}")
     print(f"{'mean of sets':<18}{'':>5}{sum(per_set) / len(per_set):>10.3f}")
-    syr = [r for r in rows if r["set"] == "airwars-syria-en"]
-    sg = sum(r["actor"] == "Syrian government" for r in syr)
-    print(f"\nairwars-syria-en: {sg} of {len(syr)} answered 'Syrian government', a label Airwars never gives"
-          " (it monitors foreign belligerents only);")
-    also = sum(r["right"] or (r["actor"] == "Syrian government" and "russia" in r["gold"]) for r in syr) / len(syr)
-    print(f"  accuracy if 'Syrian government' counted where Airwars says Russia: {also:.3f}")
+    for name in ("airwars-syria-en", "airwars-syria-ar"):
+        syr = [r for r in rows if r["set"] == name]
+        sg = sum(r["actor"] == "Syrian government" for r in syr)
+        print(f"\n{name}: {sg} of {len(syr)} answered 'Syrian government', a label Airwars never gives"
+              " (it monitors foreign belligerents only);")
+        also = sum(r["right"] or (r["actor"] == "Syrian government" and "russia" in r["gold"]) for r in syr) / len(syr)
+        print(f"  accuracy if 'Syrian government' counted where Airwars says Russia: {also:.3f}")
 
     for label, subset in (("all answers", rows),
                           ("named actors only", [r for r in rows if r["actor"] not in (None, "unknown")])):

@@ -130,3 +130,12 @@ def test_a_raid_that_killed_is_an_attack_whatever_the_arrests() -> None:
 def test_a_ceasefire_is_no_shooting() -> None:
     doc = _doc("أعلن الطرفان عن اتفاق لوقف إطلاق النار بعد اجتماع في العاصمة")
     assert not [e for e in E.find_events(doc) if e.event_type == "ground_attack"]
+
+
+def test_raid_under_air_cover_is_an_attack_a_plain_arrest_is_not() -> None:
+    def decide(text: str) -> tuple[bool, str | None]:
+        doc, ev, weapons, aircraft = _all(text)
+        return E.describes_attack(doc, ev, False), E.event_type(doc, ev, weapons, aircraft)
+
+    assert decide("داهمت قوات خاصة منزلاً في القرية بدعم جوي من طيران التحالف واعتقلت رجلين.") == (True, "ground_attack")
+    assert decide("اعتقلت دورية أمنية رجلين خلال مداهمة منزل في القرية.")[0] is False
