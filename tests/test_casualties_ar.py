@@ -167,3 +167,110 @@ def test_quoted_names_after_each_of() -> None:
 def test_toll_over_weeks_is_other_event() -> None:
     figs = find_figures(_doc("وأدى القصف منذ أسابيع إلى مقتل 30 مدنياً في المنطقة"), [])
     assert figs and all(f.other_event for f in figs)
+
+
+def test_kin_by_possessive() -> None:
+    # "وطفلها", "وابنه": a relative named by a possessive is one more victim
+    assert _best("استشهدت سيدة وطفلها بقصف مدفعي على القرية", "killed") == 2
+    assert _best("مقتل رجل وابنه بغارة على الطريق", "killed") == 2
+
+
+def test_measure_after_another_measure_names_the_victim() -> None:
+    # "أسفر عن مقتل فلان": the first measure must not swallow the second
+    assert _figs("أسفرت الغارة عن مقتل سمير العلي وهو قيادي في الفصيل") == [("killed", "all", 1, 1, "exact")]
+
+
+def test_named_victim_then_kin_and_others() -> None:
+    # a name after the first victim, then relatives: one each
+    assert _best("استشهاد الحاج سالم الأحمد وابنه خالد في قصف على المزرعة", "killed") == 2
+    # a description of the victim before the list goes on
+    assert _best('مقتل "ماجد السالم" مختار القرية برفقة 3 أشخاص بقصف مدفعي', "killed") == 4
+    assert _best('مقتل "ماجد السالم" وهو مدرس بالإضافة إلى اثنين من أبنائه', "killed") == 3
+    # no list after a clause of its own
+    assert _best('مقتل "ماجد السالم" في القصف مع استمرار الغارات على 3 قرى', "killed") == 1
+
+
+def test_count_in_parentheses() -> None:
+    assert _figs("مقتل (4) أشخاص وإصابة (9) آخرين بالقصف") == [
+        ("killed", "all", 4, 4, "exact"), ("injured", "all", 9, 9, "exact")]
+
+
+def test_new_measure_ends_a_subset() -> None:
+    figs = _figs("ارتفعت الحصيلة اليوم إلى 20 قتيلاً بينهم 6 أطفال و3 نساء، و 70 جريحاً بينهم 25 طفلاً")
+    assert ("killed", "children", 25, 25, "exact") not in figs
+    assert ("injured", "all", 70, 70, "exact") in figs
+    assert _best("ارتفعت الحصيلة اليوم إلى 20 قتيلاً بينهم 6 أطفال و3 نساء، و 70 جريحاً بينهم 25 طفلاً",
+                 "children_killed") == 6
+
+
+def test_and_more_than_is_not_a_hedge() -> None:
+    # "وأكثر من 10" is a count of its own, not "6 and more"
+    assert _figs("6 قتلى وأكثر من 10 معتقلين في الحملة")[:1] == [("killed", "all", 6, 6, "exact")]
+
+
+def test_civilian_modifier_states_the_civilian_toll() -> None:
+    assert _best("راح ضحيتها 5 أشخاص مدنيين في القرية", "civilians_killed") == 5
+
+
+def test_relative_clause_victim() -> None:
+    assert _figs("كشفت المصادر هوية المدني الذي استشهد في القصف") == [("killed", "civilians", 1, 1, "exact")]
+    assert _figs('ودعت العائلة المتطوع "سامر الخطيب" الذي استشهد أثناء عمله') == [
+        ("killed", "civilians", 1, 1, "exact")]
+    # "الذي قتل" may be the killer: not read
+    assert _figs("اعتقلت الشرطة الشاب الذي قتل جاره") == []
+
+
+def test_body_recovered() -> None:
+    assert _figs("انتشلت الفرق جثمان رجل من تحت الأنقاض") == [("killed", "all", 1, 1, "exact")]
+    assert _best("عثر الأهالي على جثة الشاب \"رامي الحسين\" قرب الطريق", "killed") == 1
+
+
+def test_count_after_first_toll_phrase() -> None:
+    assert _figs("وراح ضحيتها في حصيلة أولية 9 وأصيب 20 آخرون")[:1] == [("killed", "all", 9, 9, "exact")]
+
+
+def test_spent_is_not_died() -> None:
+    assert _figs("قضت المدينة ليلة صعبة تحت القصف") == []
+
+
+def test_teaser_headlines_in_arabic() -> None:
+    text = ("استهدف قصف مدفعي بلدة في ريف إدلب صباح اليوم، ما أدى إلى مقتل مدنيين اثنين وإصابة آخرين.\n"
+            "مقتل 15 شخصاً بانفجار في مدينة أخرى\n"
+            "أخبار ذات صلة")
+    assert _best(text, "killed") == 2
+
+
+def test_dual_verb_after_names() -> None:
+    assert _figs("الشاب رامي الحسن والطفل عمر الخالد، قتلا في قصف على الطريق") == [
+        ("killed", "all", 2, 2, "exact")]
+    # an adverb in the accusative is no verb: "قتلاً" after a noun, no comma
+    assert _figs("تعرض الأهالي للتهديد قتلا وتهجيرا") == []
+
+
+def test_verb_first_with_a_short_phrase() -> None:
+    assert _figs("وقتل خلال الاشتباك شخصان من أبناء القرية") == [("killed", "all", 2, 2, "exact")]
+    assert _figs("أصيب جراء القصف ثلاثة مدنيين بجروح") == [("injured", "civilians", 3, 3, "exact")]
+    # no count or person noun after the phrase: nothing
+    assert _figs("وقتل خلال الاشتباك قائد المجموعة") == []
+
+
+def test_single_casualty_noun_with_its_person() -> None:
+    assert _figs("شهيدة طفلة وجرحى من عائلتها بقصف مدفعي") [:1] == [("killed", "children", 1, 1, "exact")]
+
+
+def test_title_then_quoted_name() -> None:
+    assert _figs('أسفرت العملية عن مقتل القيادي البارز "أبو خالد السوري" قرب الحدود') == [
+        ("killed", "all", 1, 1, "exact")]
+
+
+def test_measure_glued_to_previous_word() -> None:
+    # scraped posts join a title to the text without a space
+    assert _figs("قصف يستهدف محطة المياهاستشهد 6 أشخاص جراء القصف") == [("killed", "all", 6, 6, "exact")]
+    assert _figs("منح الاستشهاد 6 أوسمة") == []
+
+
+def test_habitual_result_is_no_toll() -> None:
+    text = "قتل مدني بقصف على القرية. وتتعرض المنطقة لقصف شبه يومي ما يسفر عن وقوع ضحايا مدنيين"
+    assert _best(text, "killed") == 1
+    # a past result stays a figure
+    assert _best("استهدف القصف السوق ما أسفر عن وقوع ضحايا مدنيين", "killed") == 2

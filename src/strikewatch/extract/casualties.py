@@ -440,10 +440,12 @@ def find_figures(doc: TextDoc, sources: list[SourceMention]) -> list[FigureMenti
 _TITLE_LINES = 2  # a title may follow this many lines of page furniture
 
 
-def _mark_teasers(doc: TextDoc, figures: list[FigureMention]) -> None:
+def _mark_teasers(doc: TextDoc, figures: list[FigureMention], specific: bool = False) -> None:
     """A figure in a teaser line (a related story's headline or a menu item around a scraped
     story: :func:`.events.story_weights`) is another story's, unless the story's own prose
-    gives no figure of that measure; then it is all there is and is kept."""
+    gives no figure of that measure; then it is all there is and is kept. With ``specific``
+    (Arabic, where threads of short posts without a full stop look like teasers) only a
+    specific prose figure counts: "مقتل عدد من" in the prose leaves a post's "13" standing."""
     if not figures or "\n" not in doc.text:
         return
     weights = story_weights(doc)
@@ -455,7 +457,8 @@ def _mark_teasers(doc: TextDoc, figures: list[FigureMention]) -> None:
     teaser = [f for f in figures if not f.other_event and weights[doc.sentence_of(f.start)] < 1.0]
     if not teaser:
         return
-    prose = {f.measure for f in figures if not f.other_event and weights[doc.sentence_of(f.start)] >= 1.0}
+    prose = {f.measure for f in figures if not f.other_event and weights[doc.sentence_of(f.start)] >= 1.0
+             and not (specific and f.qualifier not in _SPECIFIC)}
     for f in teaser:
         if f.measure in prose:
             f.other_event = True
@@ -1007,7 +1010,14 @@ def figure_to_model(f: FigureMention) -> Figure:
 # bare plural (vague, low 2) besides the injured bound; a lone "شهيد" counts one
 # only before another casualty noun ("شهيد وعدد من الجرحى"); "فقدان شخص لحياته"
 # is a death, not a person missing; "مقتل كل من "أ" و"ب"" counts the quoted
-# names. All vocabulary is in
+# names. A victim counted one may carry a name or a short description before the
+# list goes on ("استشهاد الحاج فلان وابنه", "مقتل "فلان" قائد الشرطة برفقة 3
+# أشخاص"); kin named by a possessive ("وطفلها") count one each; a body recovered
+# ("انتشال جثمان امرأة"), a victim in a relative clause ("المدني الذي استشهد"), a
+# dual verb after names ("…، قتلا") and the verb before its victims ("وقتل خلال
+# الغارة شخصان") are read too. Teaser lines (related headlines) lose their figures
+# when the story's prose gives a specific one, and a countless figure after an
+# imperfect result ("ما يسفر عن وقوع ضحايا") describes a habit, not a toll. All vocabulary is in
 # ``data/lexicons/ar/casualties.toml``, normalised like the text when loaded.
 
 _AR_PREFIX = r"(?:وب|ول|فب|لل|و|ب|ل|ف)?"
@@ -1044,6 +1054,8 @@ class _ArRules:
     max_count: int
     named: re.Pattern[str]
     named_stop: frozenset[str]
+    named_places: frozenset[str]
+    named_not_after: frozenset[str]
     dual: re.Pattern[str]
     pronoun: re.Pattern[str]
     pronoun_map: dict[str, str]
@@ -1051,6 +1063,15 @@ class _ArRules:
     life: re.Pattern[str]
     single: re.Pattern[str]
     named_list: re.Pattern[str]
+    joiner: re.Pattern[str]
+    relative: re.Pattern[str]
+    relative_map: dict[str, str]
+    dual_verb: re.Pattern[str]
+    dual_verb_map: dict[str, str]
+    verb_first: re.Pattern[str]
+    titled: re.Pattern[str]
+    habitual: re.Pattern[str]
+    glued: re.Pattern[str]
 
 
 @lru_cache(maxsize=1)
@@ -1082,7 +1103,7 @@ def _rules_ar() -> _ArRules:
         mods=re.compile(rf"(?:\s+(?:ال)?(?:{mods})(?!\w))*"),
         before=re.compile(
             rf"(?<![\u0600-\u06ff]){_AR_PREFIX}(?P<m>{_ar_alt(measure_before)})(?:\s+(?:{between}))?"
-            r"(?:\s+(?:نحو|حوالي))?\s*$"),
+            r"(?:\s+(?:نحو|حوالي))?\s*\(?$"),
         before_np=re.compile(
             rf"(?<![\u0600-\u06ff]){_AR_PREFIX}(?P<m>{_ar_alt(measure_before)})\s+"
             rf"(?=(?:ال)?(?:{noun_alt})(?!\w)|(?:{_ar_alt(_ar(w) for w in raw['one_of']['words'])})\s)"),
@@ -1098,19 +1119,23 @@ def _rules_ar() -> _ArRules:
             rf"\s*(?:,\s*)?(?:و\s*|(?:{_ar_alt(_ar(w) for w in raw['list']['joiners'])})\s+)(?=\S)"),
         subset_next=re.compile(
             rf"\s*(?:,\s*)?(?:{_ar_alt(_ar(w) for w in raw['subset']['words'])})(?:\s+(?:نحو|حوالي))?\s+"),
-        post_q=re.compile(rf"\s+(?P<pq>{_ar_alt(post_qualifiers)})(?!\w)"),
+        # not "وأكثر من 10 معتقلين": a count of its own
+        post_q=re.compile(rf"\s+(?P<pq>{_ar_alt(post_qualifiers)})(?!\w)(?!\s+من(?!\w))"),
         post_qualifiers=post_qualifiers,
-        np_after=re.compile(r"\s+(?:من\s+)?"),
+        np_after=re.compile(r"\)?\s+(?:من\s+)?"),  # "مقتل (3) أشخاص"
         zero=re.compile(rf"(?<![\u0600-\u06ff]){_AR_PREFIX}(?:{_ar_alt(zero_map)})(?!\w)"),
         zero_map=zero_map,
         cues=re.compile(rf"(?<![\u0600-\u06ff]){_AR_PREFIX}(?:{_ar_alt(_ar(c) for c in raw['other_event']['cues'])})"),
         civ_totals=frozenset(_ar(w) for w in raw["persons"]["civilian_totals"]),
         max_count=int(raw["other_event"]["max_count"]),
         # after a measure: a quoted name, or an unknown word (checked against the stop list)
+        # (a lookahead, so that "أسفر عن مقتل فلان" tries "مقتل فلان" too)
         named=re.compile(
-            rf"(?<![\u0600-\u06ff]){_AR_PREFIX}(?P<m>{_ar_alt(measure_before)})\s+"
-            r"(?:(?P<q>\"[^\"\n]{2,40}\")|(?P<w>[\u0621-\u064a]{3,})(?=\s+[\u0621-\u064a]{2,}))"),
-        named_stop=frozenset(_ar(w) for w in raw["named"]["stop"]),
+            rf"(?<![\u0600-\u06ff]){_AR_PREFIX}(?P<m>{_ar_alt(measure_before)})(?=\s+"
+            r"(?:(?P<q>\"[^\"\n]{2,40}\")|(?P<w>[\u0621-\u064a]{3,})(?=\s+[\u0621-\u064a]{2,})))"),
+        named_stop=frozenset(_ar(w) for w in [*raw["named"]["stop"], *raw["named"]["places"]]),
+        named_places=frozenset(_ar(w) for w in raw["named"]["places"]),
+        named_not_after=frozenset(_ar(w) for w in raw["named"]["not_after"]),
         pronoun=re.compile(
             rf"(?<![\u0600-\u06ff])(?P<after>متاثر\w*\s+)?{_AR_PREFIX}(?P<m>{_ar_alt(_ar(k) for k in raw['measure_pronoun'])})(?!\w)"),
         pronoun_map={_ar(k): v for k, v in raw["measure_pronoun"].items()},
@@ -1127,7 +1152,84 @@ def _rules_ar() -> _ArRules:
         named_list=re.compile(
             rf"(?<![\u0600-\u06ff]){_AR_PREFIX}(?P<m>{_ar_alt(measure_before)})\s+كل\s+من\s+"
             rf"(?P<names>{_AR_QUOTED}(?:\s*(?:,|و)\s*(?:و\s*)?{_AR_QUOTED})+)"),
+        joiner=re.compile(rf"\s+(?:{_ar_alt(_ar(w) for w in raw['list']['joiners'])})\s+(?=\S)"),
+        # a victim in a relative clause: "المدني الذي استشهد", "الطفلة التي توفيت" (verbs
+        # that cannot be active: "الذي قتل" may be the killer)
+        relative=re.compile(
+            rf"\s*(?:,\s*)?(?:{_ar_alt(_ar(w) for w in raw['relative']['pronouns'])})\s+(?:قد\s+)?"
+            rf"(?P<m>{_ar_alt(_ar(w) for w in raw['relative']['verbs'])})(?!\w)"),
+        relative_map={_ar(k): v for k, v in raw["relative"]["verbs"].items()},
+        dual_verb=re.compile(
+            rf"(?:,|(?<![\u0600-\u06ff])(?:{_ar_alt(_ar(w) for w in raw['dual_verbs']['after'])}))\s*(?:قد\s+)?"
+            rf"(?P<m>{_ar_alt(_ar(k) for k in raw['dual_verbs']['verbs'])})(?!\w)"),
+        dual_verb_map={_ar(k): v for k, v in raw["dual_verbs"]["verbs"].items()},
+        verb_first=re.compile(
+            rf"(?<![\u0600-\u06ff])(?:و|ف)?(?P<m>{_ar_alt(_ar(w) for w in raw['verb_first']['verbs'])})\s+"
+            rf"(?:{_ar_alt(_ar(w) for w in raw['verb_first']['phrases'])})(?:\s+(?!و)[\u0621-\u064a]{{2,}}){{0,2}}?,?\s+"
+            rf"(?=\d|(?:{noun_alt}|{_ar_alt(_ar(w) for w in lex.raw['number_words']['units'])})(?!\w))"),
+        habitual=re.compile(
+            rf"(?<![\u0600-\u06ff])م?ما\s+(?:{_ar_alt(_ar(w) for w in raw['habitual']['words'])})\s*$"),
+        # a title, then the victim's name in quotes: "مقتل القيادي "فلان""
+        titled=re.compile(r"(?:\s+(?!و)[\u0621-\u064a]{2,}){0,2}\s*(?P<q>\"[^\"\n]{2,40}\")"),
+        # a measure glued to the word before it, as scraped posts join a title to the text:
+        # "…في محطة السويديةاستشهد 8 أشخاص" (only before a count)
+        glued=re.compile(
+            rf"(?<=[\u0621-\u064a])(?<!ال)(?P<m>{_ar_alt(_ar(w) for w in raw['glued']['words'])})\s*$"),
     )
+
+
+_AR_NAME_WORD = re.compile(r"\s+(?:(\"[^\"\n]{2,40}\")|([\u0621-\u064a]{2,})(?!\w))")
+_AR_GAP_WORD = re.compile(r"\s+#?([\u0621-\u064a]{2,})(?!\w)")
+
+
+def _ar_name_word(w: str, rules: _ArRules, description: bool = False) -> bool:
+    """Whether a word may be part of a name or title after a victim: none of the words
+    that follow a victim without naming anyone (the ``named`` stop list, measures, person
+    nouns), and no word opening with "و" (the next victim of a list). A ``description``
+    ("قائد شرطة البلدة شمال المدينة", "وهو معلم") may hold words of place and a singular
+    person noun too."""
+    if w[0] == "و" or (w in rules.named_stop and not (description and w in rules.named_places)):
+        return False
+    for v in (w, w[2:] if w.startswith("ال") else "", w[1:] if w[0] in "بلف" else ""):
+        if not v:
+            continue
+        noun = rules.nouns.get(v)
+        if noun is not None and not (description and noun[1] is None and noun[2] == "singular"):
+            return False
+        if (v in rules.measure_before or v in rules.measure_after
+                or (v in rules.named_stop and not (description and v in rules.named_places))):
+            return False
+    return True
+
+
+def _ar_name_end(t: str, pos: int, rules: _ArRules, nums: dict[int, NumberMention], limit: int = 4) -> int:
+    """The end of the name after a victim counted one ("الطفل علي حسن", "وابنه أحمد"): up
+    to ``limit`` name words or a quoted name, else ``pos``."""
+    for _ in range(limit):
+        m = _AR_NAME_WORD.match(t, pos)
+        if m is None or (m.group(1) is None and (not _ar_name_word(m.group(2), rules)
+                                                 or m.start(2) in nums)):
+            break
+        pos = m.end()
+    return pos
+
+
+def _ar_apposition(t: str, pos: int, rules: _ArRules, nums: dict[int, NumberMention]) -> re.Match[str] | None:
+    """A list joiner ("برفقة", "بالإضافة إلى", "مع") after a short description of one
+    victim ("قائد شرطة البلدة", "وهو معلم"): up to eight plain words, none of them a
+    measure, a person noun, a count or a word such as "في" or "جراء" that leaves the phrase."""
+    for i in range(9):
+        j = rules.joiner.match(t, pos)
+        if j is not None:
+            return j if i else None
+        m = _AR_GAP_WORD.match(t, pos)
+        if m is None or m.start(1) in nums:
+            return None
+        w = m.group(1)
+        if not (i == 0 and w in ("وهو", "وهي")) and not _ar_name_word(w, rules, description=True):
+            return None
+        pos = m.end()
+    return None
 
 
 @dataclass(slots=True)
@@ -1194,12 +1296,14 @@ def _ar_np(t: str, pos: int, rules: _ArRules, nums: dict[int, NumberMention], nu
         else:
             low, high, qual = 2, None, "vague"
         np = _ArNP(pos, end, low, high, qual, group_ or "all", measure, m.group("noun"), False)
-    # modifiers naming a group ("5 شهداء مدنيين")
-    if np.group == "all" and np.measure is not None and m is not None:
+    # modifiers naming a group ("5 شهداء مدنيين", "4 أشخاص مدنيين")
+    if np.group == "all" and m is not None:
         for w in t[m.end():np.end].split():
             group = rules.nouns.get(w.removeprefix("ال"), (None,))[0]
             if group not in (None, "all"):
                 np.group = group or "all"
+                if np.measure is None:
+                    np.noun = w.removeprefix("ال")  # "4 أشخاص مدنيين" states the civilian toll
                 break
     return np
 
@@ -1275,14 +1379,20 @@ def _find_figures_ar(doc: TextDoc, sources: list[SourceMention]) -> list[FigureM
         if any(s <= m.start() < e for s, e in listed):
             continue
         label = rules.measure_before[m.group("m")]
-        if label not in ("killed", "injured"):
+        if label not in ("killed", "injured") or m.group("m") in rules.named_not_after:
             continue
         w = m.group("w")
         if w is not None and (w in rules.named_stop or w in rules.nouns or w in rules.measure_before
                               or w in rules.measure_after or w.startswith("ال")
                               or nums.get(m.start("w")) is not None):
+            title = rules.titled.match(t, m.end())
+            if (title is None or w in rules.named_stop or w in rules.measure_before or w in rules.measure_after
+                    or not all(_ar_name_word(x, rules, description=True)
+                               for x in t[m.end():title.start("q")].split())):
+                continue
+            named.append((m.start("m"), title.end(), label))  # "مقتل القيادي "فلان""
             continue
-        end = m.end("q") if m.group("q") else m.end("w")
+        end = m.end("q") if m.group("q") else _ar_name_end(t, m.end("w"), rules, nums)
         named.append((m.start("m"), end, label))
     # explicit zeros
     for z in rules.zero.finditer(t):
@@ -1297,18 +1407,24 @@ def _find_figures_ar(doc: TextDoc, sources: list[SourceMention]) -> list[FigureM
         pos = fig.end
         head = fig
         in_subset = False
-        for _ in range(8):
+        one = fig.low == 1 and fig.high == 1  # one person: a name may follow ("استشهاد الحاج فلان وابنه")
+        for i in range(8):
+            if one:
+                pos = _ar_name_end(t, pos, rules, nums)
             s = rules.subset_next.match(t, pos)
             sub = s is not None or in_subset  # "بينهم 4 أطفال وامرأة": both parts
             in_subset = sub
             if s is None:
                 s = rules.list_next.match(t, pos)
-            if s is None:
-                return
-            np = _ar_np(t, s.end(), rules, nums)
-            if np is None or np.noun is None or (not sub and np.measure is not None and np.measure != head.measure
-                              and not label.endswith("~")):
-                return
+            np = _ar_np(t, s.end(), rules, nums) if s is not None else None
+            if np is None and not sub and one and i == 0:
+                # a title or a description after the first victim, then the others: "مقتل
+                # "فلان" قائد شرطة البلدة برفقة 3 أشخاص", "… وهو معلم بالإضافة إلى اثنين من أبنائه"
+                s = _ar_apposition(t, pos, rules, nums)
+                np = _ar_np(t, s.end(), rules, nums) if s is not None else None
+            if np is None or np.noun is None or (np.measure is not None and np.measure != head.measure
+                                                 and not label.endswith("~")):
+                return  # "… بينهم 10 أطفال، و121 جريحاً": a new measure ends the list
             if np.group == "all" and not np.numbered and np.noun and np.measure is not None:
                 return  # "… وجرحى": a measure of its own
             used.add(np.start)
@@ -1322,6 +1438,7 @@ def _find_figures_ar(doc: TextDoc, sources: list[SourceMention]) -> list[FigureM
                 f = _ar_figure(doc, rules, np, label, np.start, list_id=head.list_id)
             figures.append(f)
             pos = f.end
+            one = not np.numbered and np.low == 1 and np.high == 1
 
     # counts and counted nouns after a measure: "مقتل 5 مدنيين", "استشهاد طفلين"
     for b in rules.before_np.finditer(t):
@@ -1344,7 +1461,8 @@ def _find_figures_ar(doc: TextDoc, sources: list[SourceMention]) -> list[FigureM
         np = _ar_np(t, n.start, rules, nums)
         if np is None:
             continue
-        p = rules.before.search(t, max(0, n.start - 60), n.start)
+        p = rules.before.search(t, max(0, n.start - 60), n.start) or rules.glued.search(t, max(0, n.start - 12),
+                                                                                         n.start)
         label: str | None = rules.measure_before[p.group("m")] if p else None
         start = p.start("m") if p else n.start
         if label is None:
@@ -1396,15 +1514,40 @@ def _find_figures_ar(doc: TextDoc, sources: list[SourceMention]) -> list[FigureM
     for m in rules.single.finditer(t):
         if any(s <= m.start("noun") < e for s, e in covered):
             continue
-        nxt = rules.list_next.match(t, m.end())
-        other = _ar_np(t, nxt.end(), rules, nums) if nxt and t[m.end():nxt.end()].strip() == "و" else None
+        end, group = m.end(), "all"
+        who = rules.noun.match(t, end + 1) if t[end:end + 1] == " " else None
+        if who is not None and not who.group("al") and rules.nouns[who.group("noun")][1:] == (None, "singular"):
+            end, group = who.end(), rules.nouns[who.group("noun")][0] or "all"  # "شهيدة طفلة وجرحى"
+        nxt = rules.list_next.match(t, end)
+        other = _ar_np(t, nxt.end(), rules, nums) if nxt and t[end:nxt.end()].strip() == "و" else None
         if other is None or other.measure is None:
             continue
-        np = _ArNP(m.start("noun"), m.end(), 1, 1, "exact", "all", None, m.group("noun"), False)
+        np = _ArNP(m.start("noun"), end, 1, 1, "exact", group, None, m.group("noun"), False)
         label = rules.nouns[m.group("noun")][1]
         if label is not None:
             used.add(np.start)
             figures.append(_ar_figure(doc, rules, np, label, np.start))
+    # a dual verb after its subjects' names: "فلان والطفل فلان، قتلا في القصف" (two)
+    covered = sorted((f.start, f.end) for f in figures)
+    for m in (rules.dual_verb.finditer(t) if any(v in t for v in rules.dual_verb_map) else ()):
+        if any(s <= m.start("m") < e for s, e in covered):
+            continue
+        np = _ArNP(m.start("m"), m.end("m"), 2, 2, "exact", "all", None, None, False)
+        figures.append(_ar_figure(doc, rules, np, rules.dual_verb_map[m.group("m")], np.start))
+    # the verb first, a short phrase of time or cause, then the victims: "وقتل خلال
+    # الغارة شخصان", "أصيب في القصف ثلاثة مدنيين"
+    for m in rules.verb_first.finditer(t):
+        np = _ar_np(t, m.end(), rules, nums)
+        if (np is None or np.start in used or np.noun is None
+                or (np.measure is not None and np.measure != rules.measure_before[m.group("m")])):
+            continue
+        label = _ar_measure(rules, t, np, rules.measure_before[m.group("m")])
+        if label is None:
+            continue
+        used.add(np.start)
+        f = _ar_figure(doc, rules, np, label, m.start("m"))
+        figures.append(f)
+        add_list(f, label)
     # counted nouns before a verb ("امرأة قتلت")
     covered = sorted((f.start, f.end) for f in figures)
     for sm in rules.noun_scan.finditer(t):
@@ -1419,6 +1562,11 @@ def _find_figures_ar(doc: TextDoc, sources: list[SourceMention]) -> list[FigureM
         if a:
             label = rules.measure_after[a.group("m")]
             np.end = a.end()
+        elif not np.numbered and np.low == 1 and np.high == 1:
+            r = rules.relative.match(t, _ar_name_end(t, np.end, rules, nums))
+            if r:  # "المدني الذي استشهد", "المتطوع "فلان" الذي استشهد"
+                label = rules.relative_map[r.group("m")]
+                np.end = r.end()
         if label or rules.mixed.match(t, np.end) or (np.measure == "killed"
                                                      and rules.mixed_tail.match(t, np.end)):
             label = _ar_measure(rules, t, np, label)
@@ -1439,5 +1587,8 @@ def _find_figures_ar(doc: TextDoc, sources: list[SourceMention]) -> list[FigureM
     for f in figures:
         if (f.low or 0) >= rules.max_count or (f.high or 0) >= rules.max_count:
             f.other_event = True
+        elif f.qualifier == "vague" and rules.habitual.search(t, max(0, f.start - 30), f.start):
+            f.other_event = True  # "… ما يسفر عن وقوع ضحايا": what the shelling does, not a toll
+    _mark_teasers(doc, figures, specific=True)
     _assign_sources(doc, figures, sources)
     return figures
