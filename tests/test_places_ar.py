@@ -129,8 +129,14 @@ def test_a_country_named_again_weighs_little(gaz):
 
 
 def test_a_place_named_to_locate_another_is_not_the_incident(gaz):
+    loc = _loc("طال قصف مدفعي صباحا بلدة الهيشة التي تقع غربي بلدة عين عيسى بريف الرقة", gaz)
+    assert loc.text == "الهيشه"  # the normalised text
+
+
+def test_a_namesake_far_from_the_town_named_to_locate_it_is_not_the_place(gaz):
+    # the gazetteer's villages called "المستريحة" lie far from عين عيسى: the town named is the best known
     loc = _loc("طال قصف مدفعي صباحا بلدة المستريحة التي تقع غربي بلدة عين عيسى بريف الرقة", gaz)
-    assert loc.text == "المستريحه"  # the normalised text
+    assert (loc.name, loc.admin1) == ("`Ayn `Isa", "Ar-Raqqah")
 
 
 def test_the_whole_document_says_which_country_is_meant(gaz):
@@ -185,3 +191,65 @@ def test_a_raid_or_an_airdrop_tells_of_the_incident(gaz):
     text = ("مداهمة لقسد بدعم من التحالف في بلدة الشحيل\n\nأسفرت عن قتيل وجريح\n\n"
             "وفي خبر آخر تواصل القصف على مدينة الميادين")
     assert _loc(text, gaz).name == "Shahil"
+
+
+# --- a place the words around locate ("X بريف Y", "X غرب مدينة Y")
+
+
+def test_a_homonym_gives_way_to_the_namesake_in_the_province_named(gaz):
+    # "الطيبة" is also a big town in Israel, the country named; the words say it lies in the Daraa countryside
+    text = "اعترضت إسرائيل صاروخا فسقطت شظاياه قرب بلدة الطيبة بريف درعا الشرقي فجرحت امرأة"
+    loc = _loc(text, gaz)
+    assert (loc.country, loc.admin1) == ("SY", "Daraa")
+
+
+def test_the_name_settled_by_its_reference_is_the_same_place_elsewhere(gaz):
+    # the headline names "الطيبة" bare; the account says which one it is
+    text = ("جرحى في بلدة الطيبة\n\nقالت مصادر محلية إن الدفاعات الإسرائيلية اعترضت مسيرة فوق إسرائيل"
+            " وسقطت شظاياها على بلدة الطيبة بريف درعا")
+    doc, found = _found(text, gaz)
+    assert {p.location.admin1 for p in found if p.text == "الطيبه"} == {"Daraa"}
+
+
+def test_a_village_known_only_in_another_province_is_not_taken(gaz):
+    # the gazetteer's "العطالة" lies in Deir ez-Zor, far from the Hasakah countryside the text names
+    loc = _loc("قتل رجل في إنزال جوي على قرية العطالة بريف الحسكة الجنوبي", gaz)
+    assert loc.admin1 == "Al-Hasakah"
+
+
+def test_a_town_named_to_locate_a_village_does_not_make_it_stray(gaz):
+    # صرين lies some 40 km from كوباني, the bigger town named to locate it
+    loc = _loc("قصفت مسيرة قرية في ريف بلدة صرين الواقعة جنوب كوباني فقتل طفل", gaz)
+    assert loc.name == "Sirrin ash Shamaliyah"
+
+
+def test_a_curated_site_is_not_a_stray_homonym_of_a_big_town(gaz):
+    loc = _loc("توفي متأثرا بجراحه بعد قصف طال المحتجين عند سد تشرين، في أحد مشافي كوباني", gaz)
+    assert loc.name == "Tishrin dam"
+
+
+# --- cue words and names
+
+
+def test_the_dual_of_village_announces_two_towns(gaz):
+    loc = _loc("جرح مدنيون بصواريخ طائرة حربية على قريتي سرجة وفركيا في جبل الزاوية", gaz)
+    assert (loc.name, loc.admin1) == ("Sarjah", "Idlib")
+
+
+@pytest.mark.parametrize("name, admin1, town", [
+    ("كوباني", "Aleppo", "Kobani"), ("ديرك", "Al-Hasakah", "Derik"), ("الشدادي", "Al-Hasakah", "Al-Shaddadi"),
+])
+def test_towns_under_the_names_reports_use(gaz, name, admin1, town):
+    loc = _loc(f"قصفت طائرة مسيرة منزلا في مدينة {name} فقتل شخصان", gaz)
+    assert (loc.name, loc.admin1, loc.precision) == (town, admin1, "locality")
+
+
+def test_a_bare_capital_gives_way_to_the_town_of_its_province_named_next(gaz):
+    text = "قتلى بإنزال جوي في دير الزور.\nنفذت مروحيات التحالف إنزالا في مدينة البصيرة ليلا."
+    assert _near_title(text, gaz).name == "Al Busayrah"
+
+
+def test_the_city_named_as_a_city_stays(gaz):
+    text = "غارة جوية على مدينة إدلب.\nوسقطت قذائف أيضا على بلدة سرمين."
+    loc = _near_title(text, gaz)
+    assert (loc.name, loc.precision) == ("Idlib", "locality")

@@ -514,7 +514,7 @@ def find_places(doc: TextDoc, gaz: Gazetteer) -> list[PlaceMention]:
     anchors = list(dict.fromkeys((_nkey(c.text), p.lat, p.lon) for c, p in zip(cands, first)
                                  if p.country == top_country and p.placetype != "country"))
     chosen: dict[int, Match] = {}  # by id of a shared score list: its text, so its anchors, are one
-    out: list[PlaceMention] = []
+    bests: list[Match] = []
     for c, sc in zip(cands, base):
         best = chosen.get(id(sc))
         if best is None:
@@ -525,10 +525,17 @@ def find_places(doc: TextDoc, gaz: Gazetteer) -> list[PlaceMention]:
                 top_v = max(v for v, _, _ in sc)
                 near = [(v + _near_bonus(m.place, anchors, own), j, m) for v, j, m in sc if v >= top_v - 1.0]
             best = chosen[id(sc)] = max(near, key=lambda t: (t[0], t[1]))[2]
+        bests.append(best)
+    placed = _placed_by_reference(cands, base, bests, top_country) if doc.language == "ar" else {}
+    out: list[PlaceMention] = []
+    for i, (c, best) in enumerate(zip(cands, bests)):
+        misplaced = i in placed and placed[i] is None
+        best = placed.get(i) or best
         p = best.place
         conf = 0.5 + 0.2 * c.cue + 0.15 * c.multiword
-        if p.country != top_country:
+        if p.country != top_country and not placed.get(i):
             # a lone capitalised word abroad is most often not a place at all
+            # (unless the text's own words placed it: "X بريف درعا" outweighs the country vote)
             conf -= 0.25 if (c.cue and c.multiword) else 0.45
         if not c.cue and not c.multiword and p.placetype == "locality" and p.population < 1000:
             conf -= 0.3
@@ -537,6 +544,9 @@ def find_places(doc: TextDoc, gaz: Gazetteer) -> list[PlaceMention]:
         if c.site:
             conf -= 0.1
         conf = max(0.05, min(1.0, conf))
+        if misplaced:
+            # kept (it still parts the account), but never the incident's place
+            conf = min(conf, _MISPLACED)
         if conf < 0.2:
             continue
         if p.placetype in ("region", "county"):
@@ -547,6 +557,59 @@ def find_places(doc: TextDoc, gaz: Gazetteer) -> list[PlaceMention]:
         _POPULATION[p.id] = p.population
         out.append(PlaceMention(c.start, c.end, c.text, loc, score=round(conf, 3),
                                 role="site" if c.site else ("reference" if c.reference else "place")))
+    return out
+
+
+#: The confidence left to a name whose only matches lie away from where the
+#: text places it: below what resolve_location reads.
+_MISPLACED = 0.2
+#: How far from the place a reference names ("X بريف Y", "X غرب مدينة Y") a
+#: place of another province may lie and still be the one meant: texts are
+#: loose about provincial borders (and a province's point is its capital).
+_REFERENCE_KM = {"region": 80.0, "county": 40.0}
+_REFERENCE_TOWN_KM = 40.0
+
+
+def _fits_reference(p: Place, ref: Place) -> bool:
+    """Whether ``p`` may be the place a reference ``ref`` locates: in its
+    country and its province, or not far from its point."""
+    if p.country != ref.country:
+        return False
+    if ref.placetype == "country" or admin_equal(p.admin1, ref.admin1):
+        return True
+    limit = _REFERENCE_KM.get(ref.placetype, _REFERENCE_TOWN_KM)
+    return haversine_km(p.lat, p.lon, ref.lat, ref.lon) <= limit
+
+
+def _placed_by_reference(cands: list[_Cand], base: list[list[tuple[float, int, Match]]],
+                         bests: list[Match], top_country: str | None) -> dict[int, Match | None]:
+    """Arabic "قرية X بريف Y", "X التابعة لمدينة Y", "X غرب مدينة Y": the words
+    say where X lies. A town chosen elsewhere is a homonym: the best of its
+    matches that lies there instead, else none (the gazetteer lacks the
+    village; a namesake in another province would only mislead). Returns the
+    changed choices by candidate index (None: no match fits)."""
+    out: dict[int, Match | None] = {}
+    for i in range(len(cands) - 1):
+        c, ref_c = cands[i], cands[i + 1]
+        if not (ref_c.reference and c.arabic) or c.site:
+            continue
+        p, ref = bests[i].place, bests[i + 1].place
+        if ref.country != top_country and not (ref_c.kind == "region" and ref.placetype == "region"):
+            continue  # the reference itself is doubtful ("بناحية شرا": some town abroad)
+        if p.placetype in ("region", "country") or ref.id == p.id or _fits_reference(p, ref):
+            continue
+        fits = [(v, j, m) for v, j, m in base[i] if m.place.placetype not in ("region", "country")
+                and _fits_reference(m.place, ref)]
+        out[i] = max(fits, key=lambda t: (t[0], t[1]))[2] if fits else None
+    if out:
+        # a name is one place throughout the document: where it is named
+        # again without its reference, it is the place the reference settled
+        by_name = {(_nkey(cands[i].text), bests[i].place.id): m for i, m in out.items()}
+        for i, c in enumerate(cands):
+            if i not in out and not c.site:
+                key = (_nkey(c.text), bests[i].place.id)
+                if key in by_name:
+                    out[i] = by_name[key]
     return out
 
 
@@ -597,6 +660,14 @@ def resolve_location(doc: TextDoc, places: list[PlaceMention], near: tuple[int, 
     loc = _resolve(doc, cands, near)
     if doc.language == "ar" and loc.precision in ("region", "country"):
         loc = _refine_ar(doc, cands, loc, near)
+    elif doc.language == "ar" and loc.precision == "locality" and _capital(loc):
+        # a bare "إدلب" chosen is the province's name as much as its
+        # capital's: a town of the province named just after it is meant
+        at = next((p for p in cands if p.location.gazetteer_id == loc.gazetteer_id), None)
+        if at is not None and not _AR_CITY_BEFORE.search(doc.folded, max(0, at.start - 8), at.start):
+            si = doc.sentence_of(at.start)
+            last = min(si + _CAPITAL_SPAN, len(doc.sentences) - 1)
+            loc = _refine_ar(doc, cands, loc, (doc.sentences[si][0], doc.sentences[last][1]), widen=False)
     return loc
 
 
@@ -610,7 +681,13 @@ def _within(pl: Location, area: Location) -> bool:
     return area.precision == "country" or (area.precision == "region" and admin_equal(pl.admin1, area.admin1))
 
 
-def _refine_ar(doc: TextDoc, cands: list[PlaceMention], loc: Location, near: tuple[int, int] | None) -> Location:
+_CAPITAL_SPAN = 1  # sentences after a bare capital's read for a town of its province
+#: "مدينة إدلب", "وسط مدينة حلب": the city itself.
+_AR_CITY_BEFORE = re.compile(r"مدينه\s*$")
+
+
+def _refine_ar(doc: TextDoc, cands: list[PlaceMention], loc: Location, near: tuple[int, int] | None,
+               widen: bool = True) -> Location:
     """A town in the province (or country) chosen, named further on: Arabic
     reports open on the province ("قصف على ريف دير الزور الشرقي") and name the
     village in the account that follows; the most named such town, else the
@@ -618,7 +695,7 @@ def _refine_ar(doc: TextDoc, cands: list[PlaceMention], loc: Location, near: tup
     much as its capital's."""
     lo, hi = near if near is not None else (0, len(doc.text))
     last = doc.sentence_of(max(lo, hi - 1))
-    if last - doc.sentence_of(lo) < 2 and last + 1 < len(doc.sentences):
+    if widen and last - doc.sentence_of(lo) < 2 and last + 1 < len(doc.sentences):
         # a headline (and its caption) alone: the account under it tells where
         hi = max(hi, doc.sentences[min(last + _REFINE_SPAN, len(doc.sentences) - 1)][1])
     towns = [p for p in cands
@@ -688,12 +765,20 @@ def _pick(cands: list[PlaceMention], anchor: int, doc: TextDoc | None = None,
     regions = {(p.location.country, p.location.admin1) for p in cands if p.location.precision == "region"}
     towns = [p for p in cands if p.location.precision == "locality" and p.location.lat is not None]
 
+    # towns named to say where another place lies ("X جنوب كوباني"): the
+    # place they locate is theirs, not a homonym stranded far from them
+    references = {p.location.gazetteer_id for p in cands if p.role == "reference"}
+
     def stray(p: PlaceMention) -> float:
         if p.location.precision not in ("locality", "exact") or p.location.lat is None:
             return 0.0
+        if (p.location.gazetteer_id or "").startswith("sw:") and p.location.precision == "exact":
+            return 0.0  # a curated site (a dam, an air base) is no misread homonym
         for q in towns:
             if q.location.admin1 and phonetic_key(q.location.admin1) == phonetic_key(q.location.name or ""):
                 continue  # "a village in Idlib": the province more often than its capital
+            if q.location.gazetteer_id in references:
+                continue
             if (q.text != p.text
                     and haversine_km(p.location.lat, p.location.lon, q.location.lat, q.location.lon) > 30
                     and _population(q) > max(10_000, 10 * _population(p))):
@@ -961,21 +1046,28 @@ def _candidates_ar(doc: TextDoc, gaz: Gazetteer, actx: _ArContext) -> tuple[list
     hits: list[tuple[int, int, int, str, str]] = []
     add = hits.append
     for i, w in enumerate(words):
-        if i + 1 < count and joins[i + 1]:
+        if joins[i + 1] if i + 1 < count else False:
             if w.site:
                 add((i, 0, 0, "", ""))  # a named site may begin here ("سد تشرين"): tried first
-            tails = [words[i + 1].key]
-            for j in (i + 2, i + 3):
-                if j >= count or not joins[j]:
-                    break
-                tails.append(tails[-1] + words[j].key)
-            for n in range(len(tails) + 1, 1, -1):
-                tail = tails[n - 2]
-                for cut, first, first_key in w.forms:
-                    if (key := first_key + tail) in known:
-                        add((i, n, cut, first, key))
-        for cut, first, key in w.known:  # single words: looked up once per spelling
-            add((i, 1, cut, first, key))
+            # a function word is never a word of a name (see below): the
+            # names tried end before the first one
+            forms = [f for f in w.forms if f[0]] if w.function else w.forms
+            nxt = words[i + 1]
+            if forms and not nxt.function:
+                t2 = nxt.key
+                t3 = t4 = None
+                if i + 2 < count and joins[i + 2] and not (w3 := words[i + 2]).function:
+                    t3 = t2 + w3.key
+                    if i + 3 < count and joins[i + 3] and not (w4 := words[i + 3]).function:
+                        t4 = t3 + w4.key
+                for n, tail in ((4, t4), (3, t3), (2, t2)):
+                    if tail is not None:
+                        for cut, first, first_key in forms:
+                            if (key := first_key + tail) in known:
+                                add((i, n, cut, first, key))
+        if w.known:
+            for cut, first, key in w.known:  # single words: looked up once per spelling
+                add((i, 1, cut, first, key))
     cands: list[_Cand] = []
     countries: dict[str, float] = defaultdict(float)
     taken = 0  # the words before this one are read: a name found takes its words
