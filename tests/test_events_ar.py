@@ -139,3 +139,13 @@ def test_raid_under_air_cover_is_an_attack_a_plain_arrest_is_not() -> None:
 
     assert decide("داهمت قوات خاصة منزلاً في القرية بدعم جوي من طيران التحالف واعتقلت رجلين.") == (True, "ground_attack")
     assert decide("اعتقلت دورية أمنية رجلين خلال مداهمة منزل في القرية.")[0] is False
+
+
+def test_missiles_fired_or_fallen_are_an_attack() -> None:
+    for text in ("أطلقت القوات عدة صواريخ من قاعدتها باتجاه الوادي مساء اليوم.",
+                 "سقوط صاروخين على أطراف القرية دون ورود أنباء عن إصابات."):
+        doc, ev, _, _ = _all(text)
+        assert E.describes_attack(doc, ev, False), text
+        assert {e.event_type for e in ev} == {"missile_strike"}
+    doc, ev, _, _ = _all("سقوط قذيفة هاون قرب المدرسة.")
+    assert E.describes_attack(doc, ev, False) and "shelling" in {e.event_type for e in ev}

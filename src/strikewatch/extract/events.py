@@ -47,6 +47,7 @@ class _EventData:
     name_stop: frozenset[str]
     locative: re.Pattern[str] | None = None  # Arabic: data instead of the English regexes
     near_place: re.Pattern[str] | None = None
+    fired: re.Pattern[str] | None = None  # Arabic: a firing verb a few words before a missile or shell
 
 
 @lru_cache(maxsize=4)
@@ -119,6 +120,9 @@ def _arabic_data(ev, tg, strong_cues, cues, weapons, aircraft, targets, nonattac
         name_stop=frozenset(),
         locative=word_regex(tg["locative"]) if tg.get("locative") else None,
         near_place=re.compile("(?:" + word_regex(near).pattern + r")[^.\n]{0,30}$") if near else None,
+        # the verb, then up to three words (its subject, "عدة"), then the cue
+        fired=re.compile("(?:" + word_regex(ev["fired"]["verbs"]).pattern + r")(?:\s+[^\s.,;:!?]+){0,3}\s+$")
+        if ev.get("fired") else None,
     )
 
 
@@ -131,6 +135,11 @@ def _hit_sentences(doc: TextDoc, data: _EventData) -> set[int]:
     return {doc.sentence_of(m.start()) for m in data.hit_re.finditer(doc.folded)}
 
 
+#: A missile or shell that the text says was fired counts as a strong cue.
+_FIRED_TYPES = frozenset({"missile_strike", "shelling"})
+_FIRED_WEIGHT = 2.0
+
+
 def find_events(doc: TextDoc) -> list[EventMention]:
     """Every event cue with its canonical type and weight (masks dropped)."""
     data = _data(_lang(doc))
@@ -141,6 +150,9 @@ def find_events(doc: TextDoc) -> list[EventMention]:
         if etype not in EVENT_TYPES:
             continue  # "none": a mask such as "tear gas" or "missile test"
         weight = float(m.entry.get("weight", 1.0))
+        if (data.fired is not None and etype in _FIRED_TYPES and weight < _FIRED_WEIGHT
+                and data.fired.search(doc.folded, max(0, m.start - 60), m.start)):
+            weight = _FIRED_WEIGHT  # "اطلقت القوات عده صواريخ": fired, whatever they hit
         if doc.sentence_of(m.start) in hits:
             weight *= VERB_BOOST
         out.append(EventMention(m.start, m.end, doc.text[m.start:m.end], etype, weight))
