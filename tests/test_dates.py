@@ -365,3 +365,16 @@ def test_post_stamp_dates_a_crawled_post_without_publication_date() -> None:
     assert incident_date(doc, find_dates(doc)).start == "2023-02-28"
     # a time, a dot and a date in running text are no stamp
     assert find_dates(TextDoc("At 9:24 AM the convoy left; on Aug 19, 2022 it was hit.", published=None))[0].kind != "dateline"
+
+
+def test_post_stamp_corrects_a_publication_year_filled_in_by_a_crawler() -> None:
+    text = "Page name · Jan 30, 2024 · Shared with Public. A drone struck a car near the town today."
+    # the stamp's day and month, another year: the stamp dates the post
+    doc = TextDoc(text, published="2025-01-30")
+    assert incident_date(doc, find_dates(doc)).start == "2024-01-30"
+    doc = TextDoc(text, published="2025-01-31")  # a day off across a time zone as well
+    assert incident_date(doc, find_dates(doc)).start == "2024-01-30"
+    # in its own year the publication date stands (the stamp is a date in the text)
+    from strikewatch.extract.dates import published_date
+    assert published_date(TextDoc(text, published="2024-02-04")).isoformat() == "2024-02-04"
+    assert published_date(TextDoc(text, published="2025-01-30")) is None

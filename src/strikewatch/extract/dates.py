@@ -574,14 +574,38 @@ def post_stamp(doc: TextDoc) -> tuple[date, int, int] | None:
     """The first social-media post stamp in the text: (date, start, end)."""
     if "\u00b7" not in doc.text and "\u2022" not in doc.text:
         return None  # every stamp has its middle dot: most texts are spared the scan
+    if "post_stamp" in doc.memo:
+        return doc.memo["post_stamp"]
     months = _lexicon().months
+    found = None
     for m in _POST_STAMP.finditer(doc.text):
         i = "1" if m.group("m1") else "2"
         month = months.get(m.group("m" + i).lower())
         day = _mk(int(m.group("y" + i)), month, int(m.group("d" + i))) if month else None
         if day is not None:
-            return day, m.start(), m.end()
-    return None
+            found = day, m.start(), m.end()
+            break
+    doc.memo["post_stamp"] = found
+    return found
+
+
+def published_date(doc: TextDoc) -> date | None:
+    """The document's publication date, unless the post's own stamp in the
+    text has its day and month (give or take a day) in another year: that
+    year was filled in by whoever passed the date on (a crawler reading
+    "February 21"), and the stamp then dates the post instead."""
+    pub = parse_published(doc.published)
+    if pub is None:
+        return None
+    stamp = post_stamp(doc)
+    if stamp is not None and stamp[0].year != pub.year:
+        try:
+            moved = stamp[0].replace(year=pub.year)
+        except ValueError:  # 29 February
+            return pub
+        if abs((pub - moved).days) <= 1:
+            return None
+    return pub
 
 
 def find_dates(doc: TextDoc, *, month_first: bool | None = None) -> list[DateMention]:
@@ -596,7 +620,8 @@ def find_dates(doc: TextDoc, *, month_first: bool | None = None) -> list[DateMen
     attack). "The next day", "two days later" count from the date before them.
     """
     lex = _lexicon()
-    pub = parse_published(doc.published)
+    pub = published_date(doc)
+    stamp = post_stamp(doc) if pub is None else None
     alex = _lexicon_ar() if doc.language == "ar" else None
     if alex is not None:
         raws = _latin_dates(doc, lex, _raw_matches_ar(doc, alex))
@@ -617,7 +642,6 @@ def find_dates(doc: TextDoc, *, month_first: bool | None = None) -> list[DateMen
         resolved[i] = _resolve(r, pub, ctx, month_first)
     dateline = -1
     anchor = pub
-    stamp = post_stamp(doc) if pub is None else None
     if stamp is not None:
         # a post's stamp dates it; a date written inside the stamp is no other date
         anchor = stamp[0]
@@ -716,7 +740,7 @@ def incident_date(
     date in the text, the publication date stands in (news reports mostly describe
     the day they are published or the day before).
     """
-    pub = parse_published(doc.published)
+    pub = published_date(doc)
     if pub is None:
         # Without a publication date the dateline dates the text.
         line = next((m for m in dates if m.kind == "dateline"), None)
