@@ -75,3 +75,14 @@ def test_page_date_with_its_time_dates_the_text():
     assert d.start == "2022-06-09"
     # a date in the story, with no time after it, is the incident's own
     assert _date("قصفت طائرات حربية البلدة في 14 شباط 2018 وأوقعت قتلى").start == "2018-02-14"
+
+
+def test_day_month_year_written_with_slashes() -> None:
+    from strikewatch.extract import arabic
+    from strikewatch.extract.dates import find_dates
+    from strikewatch.extract.textutil import TextDoc
+
+    doc = TextDoc(text=arabic.normalise("ملخص أحداث يوم الأحد 9 / آذار / 2025 في ريف المدينة")[0], language="ar")
+    assert [m.start_date for m in find_dates(doc)] == ["2025-03-09"]
+    doc = TextDoc(text=arabic.normalise("قصفت المدفعية القرية يوم 14/ تموز/ 2022 صباحاً")[0], language="ar")
+    assert [m.start_date for m in find_dates(doc)] == ["2022-07-14"]

@@ -844,13 +844,14 @@ def _lexicon_ar() -> _ArLexicon:
     lead = rf"(?:(?:{parts})\s+)?(?:(?:{rel})\s+)?(?:يوم\s+)?(?:(?P<{{g}}_w>{wd})\s*,?\s*)?"
     day = r"(?:ال)?(?:[12]\d|3[01]|0?[1-9])(?!\d)"
     year = r"(?:19|20)\d\d"
-    year_tail = rf"(?:\s*[,.]?\s*(?:(?:{years})\s*)?(?P<{{g}}_y>{year})(?!\d)(?:\s*م(?!\w))?)?"
+    year_tail = rf"(?:\s*[,./]?\s*(?:(?:{years})\s*)?(?P<{{g}}_y>{year})(?!\d)(?:\s*م(?!\w))?)?"
     alternatives = [
         # 12 - 13 تشرين الاول 2016 (a range of days)
         rf"(?P<r1>(?:بين\s+)?(?P<r1_d1>{day})\s*(?:-|و|الي|حتي)\s*(?P<r1_d2>{day})\s+(?:من\s+)?(?:شهر\s+)?"
         rf"(?P<r1_m>{mon}){mon2}" + year_tail.format(g="r1") + ")",
         # (فجر اليوم) (الجمعه) 6 (من) (شهر) تشرين الاول (عام) 2023
-        rf"(?P<dm>{lead.format(g='dm')}(?P<dm_d>{day})\s+(?:من\s+)?(?:شهر\s+)?(?P<dm_m>{mon}){mon2}"
+        # (and "21 / شباط / 2025", as date lines print it)
+        rf"(?P<dm>{lead.format(g='dm')}(?P<dm_d>{day})(?:\s+|\s*/\s*)(?:من\s+)?(?:شهر\s+)?(?P<dm_m>{mon}){mon2}"
         + year_tail.format(g="dm") + ")",
         # (الثلاثاء،) يناير 18، 2022: month first, as pages print it; only with a year
         rf"(?P<md>{lead.format(g='md')}(?P<md_m>{mon})\s+(?P<md_d>{day})\s*[,\u060c]\s*(?P<md_y>{year}))(?!\d)",
