@@ -146,6 +146,16 @@ def test_missiles_fired_or_fallen_are_an_attack() -> None:
                  "سقوط صاروخين على أطراف القرية دون ورود أنباء عن إصابات."):
         doc, ev, _, _ = _all(text)
         assert E.describes_attack(doc, ev, False), text
-        assert {e.event_type for e in ev} == {"missile_strike"}
+        # a rocket alone, fired from the ground: rocket artillery
+        assert {e.event_type for e in ev} == {"shelling"}
     doc, ev, _, _ = _all("سقوط قذيفة هاون قرب المدرسة.")
     assert E.describes_attack(doc, ev, False) and "shelling" in {e.event_type for e in ev}
+
+
+def test_bare_rocket_is_rocket_artillery_a_named_missile_is_not() -> None:
+    doc, ev, weapons, aircraft = _all("سقطت صواريخ على حي سكني في المدينة وأصيب ثلاثة مدنيين.")
+    assert E.event_type(doc, ev, weapons, aircraft) == "shelling"
+    doc, ev, weapons, aircraft = _all("استهدف صاروخ بالستي حياً سكنياً في المدينة وأصيب ثلاثة مدنيين.")
+    assert E.event_type(doc, ev, weapons, aircraft) == "missile_strike"
+    doc, ev, weapons, aircraft = _all("شنت الطائرات الحربية غارات جوية بالصواريخ على أطراف البلدة.")
+    assert E.event_type(doc, ev, weapons, aircraft) == "air_strike"
