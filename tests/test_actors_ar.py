@@ -81,3 +81,8 @@ def test_air_support_is_taking_part_a_backer_is_not() -> None:
     assert ("US-led coalition", "alleged") in roles and ("SDF", "alleged") in roles
     assert ("US-led coalition", "alleged") in _roles("قتل مدني خلال عملية لقسد بدعم جوي من التحالف الدولي.")
     assert not [r for r in _roles("قصفت الفصائل المدعومة من تركيا أطراف القرية.") if r[0] == "Turkey"]
+
+
+def test_latin_acronyms_inside_arabic_posts() -> None:
+    assert ("SDF", "alleged") in _roles("قتل شاب خلال مداهمة نفذتها دورية تابعة لميليشيا PYD/PKK في القرية.")
+    assert not [r for r in _roles("استهدفت مسيرة تركية مواقع YPG قرب المدينة.") if r[0] == "SDF"]
