@@ -274,3 +274,38 @@ def test_habitual_result_is_no_toll() -> None:
     assert _best(text, "killed") == 1
     # a past result stays a figure
     assert _best("استهدف القصف السوق ما أسفر عن وقوع ضحايا مدنيين", "killed") == 2
+
+
+def _incident_best(text: str, key: str) -> int | None:
+    from strikewatch.extract.pipeline import extract_dict
+
+    reports = extract_dict({"id": "t", "text": text, "language": "ar", "published": "2022-03-10"})["reports"]
+    return reports[0]["casualties"].get(key, {}).get("best")
+
+
+@pytest.mark.parametrize("text,key,best", [
+    # a pluperfect sentence ("وكانت … قد") tells of an earlier attack
+    ("قتل ثلاثة مدنيين اليوم بقصف مدفعي على بلدة كفرنبل جنوبي ادلب. وكانت قوات النظام قد قصفت "
+     "البلدة الشهر الفائت ما ادى الى مقتل سبعة مدنيين.", "civilians_killed", 3),
+    # a date of last month
+    ("قتل طفلان بقصف صاروخي على قرية البارة في ريف ادلب. وفي 3 من آذار الماضي، قتل خمسة مدنيين "
+     "في قصف مماثل على القرية.", "killed", 2),
+    # another weekday, yesterday
+    ("قتلت امرأتان اليوم الأربعاء بقصف مدفعي على مدينة أريحا. والثلاثاء، قتل ستة أشخاص بقصف على "
+     "المدينة ذاتها.", "killed", 2),
+    ("أصيب طفلان بقصف على بلدة سرمين. وأمس الأحد، أصيب تسعة مدنيين بقصف مماثل.", "injured", 2),
+    # the incident's own (first) figure stands even in the past tense
+    ("قتل خمسة مدنيين في قصف يوم الخميس الماضي على بلدة سرمين.", "killed", 5),
+])
+def test_a_figure_set_in_an_earlier_time_after_the_incidents_own_is_another_events(
+        text: str, key: str, best: int) -> None:
+    assert _incident_best(text, key) == best
+
+
+def test_mark_earlier_flags_only_what_follows_the_incidents_first_figure() -> None:
+    from strikewatch.extract.casualties import mark_earlier
+
+    doc = _doc("وكانت الطائرات قد قصفت القرية ما ادى الى مقتل اربعة مدنيين. وقتل مدنيان اثنان اليوم.")
+    figs = [f for f in find_figures(doc, []) if f.measure == "killed"]
+    mark_earlier(doc, figs)
+    assert [f.other_event for f in figs] == [False, False]  # the first is the incident's, the second no earlier

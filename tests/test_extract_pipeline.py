@@ -158,3 +158,52 @@ def test_a_headline_naming_the_province_stays_with_the_story_in_its_town() -> No
     reports = extract_dict({"id": "x", "text": text, "language": "en", "published": "2022-03-10"})["reports"]
     assert len(reports) == 1
     assert reports[0]["casualties"]["civilians_killed"]["best"] == 5
+
+
+def _reports(text: str, language: str = "en") -> list[dict]:
+    return extract_dict({"id": "s", "text": text, "language": language, "published": "2022-03-10"})["reports"]
+
+
+def test_an_opening_without_a_toll_is_the_lead_of_the_first_incident_with_one() -> None:
+    text = ("Shelling continues across southern Idlib\n\n"
+            "Regime artillery shelled Kafr Nabl and Hass on Monday morning, local activists said.\n\n"
+            "In Sarmin, an artillery strike killed four civilians, including two children.\n")
+    reports = _reports(text)
+    assert len(reports) == 1 and reports[0]["casualties"]["civilians_killed"]["best"] == 4
+    ar = ("قصف متواصل على ريف ادلب الجنوبي\n\nقصفت قوات النظام بلدتي كفرنبل وحاس صباح اليوم الاثنين بحسب ناشطين.\n\n"
+          "وفي مدينة سرمين، قتل اربعة مدنيين بينهم طفلان بقصف مدفعي.\n")
+    assert _reports(ar, "ar")[0]["casualties"]["civilians_killed"]["best"] == 4
+
+
+def test_an_opening_with_only_a_vague_toll_is_the_lead_of_the_next_counted_incident() -> None:
+    text = ("Dead and wounded in regime shelling on Kafr Nabl\n\n"
+            "Regime artillery shelled Kafr Nabl on Monday, causing casualties among civilians.\n\n"
+            "In Sarmin, an artillery strike killed four civilians, including two children.\n")
+    reports = _reports(text)
+    assert len(reports) == 1 and reports[0]["casualties"]["civilians_killed"]["best"] == 4
+
+
+def test_an_opening_that_says_its_toll_is_unknown_is_an_incident_of_its_own() -> None:
+    text = ("Shelling continues across southern Idlib\n\n"
+            "Regime artillery shelled Kafr Nabl and Hass on Monday morning, with no immediate word on casualties.\n\n"
+            "In Sarmin, an artillery strike killed four civilians, including two children.\n")
+    reports = _reports(text)
+    assert len(reports) == 2 and reports[0]["casualties"]["killed"]["best"] is None
+
+
+def test_the_towns_of_the_leads_own_lines_are_in_view() -> None:
+    text = ("Shelling kills three in Ariha\n\n"
+            "Residents of Binnish fled to nearby fields (archive photo)\n\n"
+            "Artillery shells hit Binnish on Sunday, killing two women.\n")
+    assert len(_reports(text)) == 1
+
+
+def test_teaser_lines_figures_are_no_toll_of_the_opening() -> None:
+    text = ("Boy killed in a regime attack on southern Idlib governorate, March 3, 2024\n\n"
+            "Man shot dead by unidentified gunmen in E. Daraa, May 18, 2024\n\n"
+            "Woman killed, her son injured, by unidentified gunmen in S. Aleppo, May 19, 2024\n\n"
+            "A boy was killed on March 3, 2024, in a rocket attack by regime forces on the town of Kafr Nabl "
+            "in southern Idlib. One of the rockets hit his family's home, killing him and injuring four others.\n")
+    reports = _reports(text)  # the teasers' "her son injured" does not make the headline a story of its own
+    assert len(reports) == 1
+    assert reports[0]["event_type"] == "shelling" and reports[0]["casualties"]["killed"]["best"] == 1

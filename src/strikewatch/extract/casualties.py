@@ -108,7 +108,7 @@ from .mentions import FigureMention, NumberMention, SourceMention
 from .numbers import _alt, find_numbers, lexicon
 from .textutil import TextDoc
 
-__all__ = ["figure_to_model", "find_figures", "reconcile", "reconcile_subgroup"]
+__all__ = ["figure_to_model", "find_figures", "mark_earlier", "reconcile", "reconcile_subgroup", "unknown_tolls"]
 
 _AUX = (
     "were|was|have|has|had|been|are|is|being|be|got|reportedly|reported|confirmed|also|all|"
@@ -977,6 +977,42 @@ def reconcile(figures: list[FigureMention]) -> Casualties:
     return Casualties(ranges)
 
 
+@lru_cache(maxsize=2)
+def _unknown_toll_re(language: str) -> re.Pattern[str]:
+    if language == "ar":
+        from .numbers import _ar, _ar_alt, lexicon_ar
+
+        words = lexicon_ar().raw["unknown_toll"]["words"]
+        return re.compile(rf"(?<![\u0600-\u06ff]){_AR_PREFIX}(?:{_ar_alt(_ar(w) for w in words)})(?!\w)")
+    return re.compile(rf"\b(?:{_alt(lexicon().raw['unknown_toll']['words'])})\b")
+
+
+def unknown_tolls(doc: TextDoc) -> list[int]:
+    """Where the text says its toll is not known ("no immediate word on casualties",
+    "دون ورود معلومات عن خسائر"): no figure, but an outcome told."""
+    return [m.start() for m in _unknown_toll_re("ar" if doc.language == "ar" else "en").finditer(doc.folded)]
+
+
+def mark_earlier(doc: TextDoc, figures: list[FigureMention]) -> None:
+    """Within one incident's figures: after its first figure of a measure, a figure of that
+    measure in a sentence set in an earlier time ("وكانت القوات قد …", "وأمس السبت، …",
+    "في 12 شباط الماضي") tells of another event, and is marked so (Arabic)."""
+    if doc.language != "ar" or len(figures) < 2:
+        return
+    rules = _rules_ar()
+    folded = doc.folded
+    first: dict[str, int] = {}  # measure -> the sentence of the incident's first figure of it
+    for f in sorted(figures, key=lambda f: f.start):
+        if f.other_event:
+            continue
+        k = doc.sentence_of(f.start)
+        if first.setdefault(f.measure, k) == k:
+            continue
+        start, end = doc.sentences[k]
+        if rules.earlier_open.match(folded, start, end) or rules.earlier_word.search(folded, start, end):
+            f.other_event = True
+
+
 def reconcile_subgroup(figures: list[FigureMention], subgroup: str, measure: str) -> Range:
     """The range for a subgroup the vocabulary lacks (e.g. aid workers killed); unknown if none."""
     return _range([f for f in _effective(figures) if f.subgroup == subgroup
@@ -1072,6 +1108,8 @@ class _ArRules:
     titled: re.Pattern[str]
     habitual: re.Pattern[str]
     glued: re.Pattern[str]
+    earlier_open: re.Pattern[str]
+    earlier_word: re.Pattern[str]
 
 
 @lru_cache(maxsize=1)
@@ -1175,6 +1213,14 @@ def _rules_ar() -> _ArRules:
         # "…في محطة السويديةاستشهد 8 أشخاص" (only before a count)
         glued=re.compile(
             rf"(?<=[\u0621-\u064a])(?<!ال)(?P<m>{_ar_alt(_ar(w) for w in raw['glued']['words'])})\s*$"),
+        # at a sentence's start: "وكانت القوات قد …", "وأمس السبت، …", "والثلاثاء، …"
+        earlier_open=re.compile(
+            rf"[\s\"\u201c\u00ab(-]*(?:(?:{_ar_alt(_ar(w) for w in raw['earlier']['pluperfect'])})\s+"
+            r"(?:[\u0621-\u064a\"\u201c\u201d\u00ab\u00bb]+\s+){0,4}قد(?!\w)"
+            rf"|و?(?:{_ar_alt(_ar(w) for w in raw['earlier']['days'])})(?:\s+(?:"
+            rf"{_ar_alt(_ar(w) for w in raw['earlier']['days'])}))?\s*(?:,|\d))"),
+        earlier_word=re.compile(
+            rf"(?<![\u0600-\u06ff])(?:{_ar_alt(_ar(w) for w in raw['earlier']['words'])})(?!\w)"),
     )
 
 

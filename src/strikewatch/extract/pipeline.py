@@ -159,6 +159,7 @@ def build_reports(td: TextDoc, res: Resources) -> list[Report]:
             return span[0] <= m.start < span[1]
 
         seg_figs = [f for f in figs if inside(f)]
+        casualties.mark_earlier(td, seg_figs)
         seg_acts = [a for a in acts if inside(a)] or acts  # a round-up often names the perpetrator once
         seg_weapons = [w for w in weapons if inside(w)]
         seg_aircraft = [a for a in aircraft if inside(a)]

@@ -7,18 +7,23 @@ named, and that is introduced like a new item: a round-up marker
 ("Meanwhile", "Elsewhere", "In <place>,"), or a new paragraph or line whose
 sentence carries both an attack cue and a casualty figure of its own.
 Everything else stays with the incident before it, so background never
-becomes an incident of its own.
+becomes an incident of its own. An opening that gives no toll, or only a vague
+one ("dead and wounded"), is the lead of the first incident that counts its
+victims, unless it says its own toll is unknown.
 """
 
 from __future__ import annotations
 
 import re
 
+from .casualties import unknown_tolls
 from .events import story_weights
 from .mentions import EventMention, FigureMention, PlaceMention
 from .textutil import TextDoc
 
 MAX_INCIDENTS = 12
+#: qualifiers of a count that says how many ("at least 5"), not merely that some were hurt
+_SPECIFIC = ("exact", "about", "range", "at_least", "more_than")
 #: the sentences of a story's lead: its headline, a caption, the opening line
 _LEAD_SENTENCES = 3
 
@@ -89,7 +94,8 @@ def segment(doc: TextDoc, events: list[EventMention], figures: list[FigureMentio
         if attack[i]:
             current_has_attack = True
             current_towns |= towns[i]
-        elif not current_towns:
+        elif not current_towns or (lead and _starts_line(doc.text, start)):
+            # the places of the lead's own lines (a headline, a caption) are all in view
             current_towns |= towns[i]
     spans = []
     for g in groups:
@@ -99,6 +105,30 @@ def segment(doc: TextDoc, events: list[EventMention], figures: list[FigureMentio
             spans[-1] = (spans[-1][0], doc.sentences[g[-1]][1])  # background joins the incident before
             continue
         spans.append((doc.sentences[g[0]][0], doc.sentences[g[-1]][1]))
+    return _lead_joins_toll(doc, spans, figures, unknown_tolls(doc))
+
+
+def _lead_joins_toll(doc: TextDoc, spans: list[tuple[int, int]], figures: list[FigureMention],
+                     unknown: list[int]) -> list[tuple[int, int]]:
+    """An opening that gives no toll (a headline on a wider escalation, a general first
+    paragraph) is the lead of the first incident that gives one: they are one incident.
+    So is an opening whose toll is only vague ("قتلى وجرحى", "casualties") before the
+    next incident, when that one counts its dead or hurt. An opening that says its toll
+    is not known ("no immediate word on casualties") tells an incident of its own.
+    Figures in other stories' teaser lines are no toll of the opening's."""
+    story = story_weights(doc)
+    counted = [f for f in figures if not f.other_event and not (story and story[doc.sentence_of(f.start)] < 1.0)]
+
+    def toll(span: tuple[int, int], specific: bool = False) -> bool:
+        return any(span[0] <= f.start < span[1] and (not specific or f.qualifier in _SPECIFIC)
+                   for f in counted)
+
+    if len(spans) < 2 or toll(spans[0], specific=True) or any(spans[0][0] <= u < spans[0][1] for u in unknown):
+        return spans
+    specific = toll(spans[0])
+    for j in range(1, len(spans)):
+        if toll(spans[j], specific):
+            return [(spans[0][0], spans[j][1]), *spans[j + 1:]]
     return spans
 
 
