@@ -228,3 +228,49 @@ def test_geonames_dump_alternates_filtered(tmp_path) -> None:
     gaz.add_geonames_dump(dump, overlay=tmp_path / "overlay.tsv.gz")
     assert gaz.lookup("Korvelton")[0].id == "gn:990004"
     assert not gaz.lookup("QRV") and not gaz.lookup("qorferutonu")
+
+
+def test_matches_tell_own_spellings_from_loose_variants() -> None:
+    from strikewatch.geo.gazetteer import Place
+
+    g = Gazetteer.build(world=False, shipped=False)
+    g.add_places([(Place("sw:99999903", "Zorbatown", "locality", "SY", "Idlib", None, 35.9, 36.6, 10),
+                   ["Zorbatown", "Zorba Town"])])
+    # the place's own names, up to case, separators and accents
+    assert [m.spelled for m in g.matches("Zorba-Town")] == [True]
+    assert [m.spelled for m in g.matches("ZORBATÓWN")] == [True]
+    # only a looser spelling variant of one (o/u, doubled letters)
+    assert [m.spelled for m in g.matches("Zurbattown")] == [False]
+    import pickle
+
+    assert [m.spelled for m in pickle.loads(pickle.dumps(g)).matches("Zurbattown")] == [False]
+
+
+def test_alternate_names_count_as_own_spellings(gaz: Gazetteer) -> None:
+    sanya = [m for m in gaz.matches("Sanya", loose=False) if m.place.country == "CN"]
+    assert sanya and sanya[0].spelled
+    assert all(not m.spelled for m in gaz.matches("Sania", loose=False) if m.place.country == "CN")
+    # GeoNames' alternate spellings are the place's own
+    assert any(m.spelled and m.place.country == "SO" for m in gaz.matches("Kismaayo", loose=False))
+    rows = describe_lookup("Luuq", gazetteer=gaz)
+    assert {r["match"] for r in rows if r["country"] == "SO"} == {"exact"}
+    assert {r["match"] for r in rows if r["country"] == "UA"} == {"variant"}
+
+
+def test_stale_cached_indexes_are_pruned(tmp_path) -> None:
+    import os
+    import time
+
+    from strikewatch.geo.gazetteer import _prune_caches
+
+    now = time.time()
+    files = []
+    for i in range(6):
+        p = tmp_path / f"gazetteer-{i:020d}.pickle"
+        p.write_bytes(b"x")
+        os.utime(p, (now - 100 * i, now - 100 * i))  # file 0 the most recently used
+        files.append(p)
+    (tmp_path / "other.pickle").write_bytes(b"y")  # not ours: never touched
+    gone = _prune_caches(tmp_path, keep=4)
+    assert sorted(gone) == files[4:]
+    assert all(p.exists() for p in files[:4]) and (tmp_path / "other.pickle").exists()

@@ -92,6 +92,7 @@ class _Context:
     generic_heads: frozenset[str]
     hints: dict[str, list[str]]
     hint_re: re.Pattern[str]
+    variant_countries: frozenset[str] = frozenset()
 
 
 def _alt(words: list[str]) -> str:
@@ -123,6 +124,7 @@ def place_context() -> _Context:
         generic_heads=frozenset(d["generic_heads"]),
         hints={k.replace("-", " "): v for k, v in d["country_hints"].items()},
         hint_re=re.compile(rf"\b({_alt(list(d['country_hints']))})\b"),
+        variant_countries=frozenset(d.get("variant_countries", [])),
     )
 
 
@@ -140,6 +142,7 @@ class _Cand:
     multiword: bool = False
     reference: bool = False  # named to locate another place ("X غرب مدينة Y": Y)
     arabic: bool = False  # found in Arabic text
+    voting: list[Match] | None = None  # the matches that vote for countries, when not ``matches``
 
 
 # --------------------------------------------------------------------------
@@ -261,6 +264,7 @@ def _candidates(doc: TextDoc, gaz: Gazetteer, ctx: _Context) -> tuple[list[_Cand
         site_m = ctx.site_after_re.match(after_phrase)
         spans = _ngram_spans(words, text, gaz, ctx)
         covered = {w for sp in spans for w in range(len(words)) if sp[0] <= words[w][0] < sp[1]}
+        person_end = -1  # where a name read as a person's ends: the next word is their family name
         for s, e in spans:
             name = text[s:e]
             before = folded[max(0, s - 40):s]
@@ -272,13 +276,19 @@ def _candidates(doc: TextDoc, gaz: Gazetteer, ctx: _Context) -> tuple[list[_Cand
                 continue
             if ctx.person_before_re.search(before) or _is_person(name, ctx):
                 surnames.add(_nkey(name))
+                person_end = e
                 continue
             if _nkey(name) in ctx.never:
                 continue
             wi = next(i for i, w in enumerate(words) if w[0] == s)
+            if wi > 0 and words[wi - 1][1] == person_end:
+                # "named Manhal al-Akla": the given name was read as a person's
+                surnames.add(_nkey(name))
+                continue
             if wi > 0 and wi - 1 not in covered:
                 prev = _fold_word(text[words[wi - 1][0]:words[wi - 1][1]])
-                if prev not in _QUALIFIERS and prev not in ctx.stopwords and not prev.endswith("'s"):
+                if prev in ctx.person_names or (
+                        prev not in _QUALIFIERS and prev not in ctx.stopwords and not prev.endswith("'s")):
                     # "Azmi Al-Jamal", "Tala Abu Daqqa": a family name after a given name
                     surnames.add(_nkey(name))
                     continue
@@ -411,7 +421,7 @@ def _evidence(cands: list[_Cand], countries: dict[str, float]
     # a document names a place again and again: one name's votes are reckoned once
     votes: dict[tuple[Any, ...], tuple[list[tuple[str, float]], list[tuple[tuple[str, str], float]]]] = {}
     for c in cands:
-        top = c.matches[:60]
+        top = (c.voting or c.matches)[:60]
         key = (c.text, c.cue, c.multiword, *map(id, top))
         vote = votes.get(key)
         if vote is None:
@@ -483,6 +493,71 @@ def _near_bonus(p: Place, anchors: list[tuple[str, float, float]], own: str) -> 
     return 0.5 * n
 
 
+#: Evidence for a country (country names, nationality words, hints, the
+#: places spelled as the gazetteer spells them) that points the text there.
+_POINT_MIN = 0.3
+_POINT_SHARE = 0.25
+#: Evidence that points the text clearly somewhere: past it, a variant
+#: spelling elsewhere is never taken on trust.
+_POINT_CLEAR = 1.0
+
+
+def _refuse_stray_variants(cands: list[_Cand], countries: dict[str, float], ctx: _Context) -> list[_Cand]:
+    """Spelling variants only where they are expected (English text). A
+    name that is none of a place's own spellings but only resembles one
+    ("Sania": Sanya; "Luuq": Lutsk's Polish "Łuck") is that place only
+
+    * in a country the text points to: its country names, nationality
+      words, conflict hints, and the places it names (with a cue word or
+      in several words) as the gazetteer spells them, or in variants found
+      in one such country only ("Deir Ezzor"); or
+    * when the text points clearly nowhere, in a country whose names reach
+      English in many spellings (``variant_countries``), and there only as
+      another spelling of the place's own name ("Duma": Douma), or of an
+      alternate name when the name can be no other country's place.
+
+    Names left with no match are no places."""
+    if not any(not m.spelled for c in cands for m in c.matches):
+        return cands
+    cw: dict[str, float] = defaultdict(float, countries)
+    voted: set[str] = set()
+    for c in cands:
+        key = _nkey(c.text)
+        spelled = [m for m in c.matches[:60] if m.spelled]
+        if not spelled and len({m.place.country for m in c.matches}) == 1 \
+                and c.matches[0].place.country in ctx.variant_countries:
+            spelled = c.matches[:60]  # "Deir Ezzor": a variant, but of that country's places only
+        # each name once (a family name repeated down a list of the dead
+        # points nowhere), and not a lone capitalised word without a cue
+        # ("Due to the rains...")
+        if spelled and key not in voted and (c.cue or c.multiword):
+            voted.add(key)
+            for cc, v in _votes(c, spelled)[0]:
+                cw[cc] += v
+    top = max(cw.values(), default=0.0)
+    floor = max(_POINT_MIN, _POINT_SHARE * top)
+    pointed = {cc for cc, v in cw.items() if v >= floor}
+    out = []
+    for c in cands:
+        if all(m.spelled for m in c.matches):
+            out.append(c)
+            continue
+        sole = not any(m.spelled for m in c.matches) and len({m.place.country for m in c.matches}) == 1
+        kept = [m for m in c.matches
+                if m.spelled or m.place.country in pointed
+                or (top < _POINT_CLEAR and m.place.country in ctx.variant_countries
+                    and (sole or _exact(m, c)))]
+        if kept:
+            # readings refused in countries where spellings vary stay
+            # possible: they still spread the name's vote (a name that fits
+            # many such countries is weak evidence of any one)
+            if len(kept) < len(c.matches):
+                c.voting = [m for m in c.matches if m in kept or m.place.country in ctx.variant_countries]
+            c.matches = kept
+            out.append(c)
+    return out
+
+
 def find_places(doc: TextDoc, gaz: Gazetteer) -> list[PlaceMention]:
     """Place names in ``doc`` resolved to gazetteer entries, in text order.
 
@@ -495,6 +570,8 @@ def find_places(doc: TextDoc, gaz: Gazetteer) -> list[PlaceMention]:
         cands, countries = _candidates_ar(doc, gaz, _context_ar())
     else:
         cands, countries = _candidates(doc, gaz, ctx)
+    if doc.language != "ar":
+        cands = _refuse_stray_variants(cands, countries, ctx)
     if not cands:
         return []
     cw, aw = _evidence(cands, countries)

