@@ -80,6 +80,8 @@ def test_air_support_is_taking_part_a_backer_is_not() -> None:
     roles = _roles("هاجمت قسد بمساندة طيران التحالف الدولي منزلاً في القرية وقتل شخصان.")
     assert ("US-led coalition", "alleged") in roles and ("SDF", "alleged") in roles
     assert ("US-led coalition", "alleged") in _roles("قتل مدني خلال عملية لقسد بدعم جوي من التحالف الدولي.")
+    # forces taking part in the raid itself
+    assert ("US-led coalition", "alleged") in _roles("هاجمت قسد بمشاركة قوات التحالف الدولي منزلاً في القرية.")
     assert not [r for r in _roles("قصفت الفصائل المدعومة من تركيا أطراف القرية.") if r[0] == "Turkey"]
 
 
