@@ -104,8 +104,9 @@ def main(argv: list[str]) -> None:
         also = sum(r["right"] or (r["actor"] == "Syrian government" and "russia" in r["gold"]) for r in syr) / len(syr)
         print(f"  accuracy if 'Syrian government' counted where Airwars says Russia: {also:.3f}")
 
-    for label, subset in (("all answers", rows),
-                          ("named actors only", [r for r in rows if r["actor"] not in (None, "unknown")])):
+    for label, subset in (("English sets, all answers", english),
+                          ("English sets, named actors only", [r for r in english if r["actor"] not in (None, "unknown")]),
+                          ("all sets, all answers", rows)):
         table, ece = reliability(subset)
         print(f"\nReliability ({label}, n={len(subset)}): how often a p is right")
         print(f"{'bin':<12}{'n':>5}{'mean p':>9}{'right':>8}{'gap':>8}")
