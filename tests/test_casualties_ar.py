@@ -309,3 +309,40 @@ def test_mark_earlier_flags_only_what_follows_the_incidents_first_figure() -> No
     figs = [f for f in find_figures(doc, []) if f.measure == "killed"]
     mark_earlier(doc, figs)
     assert [f.other_event for f in figs] == [False, False]  # the first is the incident's, the second no earlier
+
+
+def test_a_lone_victim_told_again_outranks_another_strikes_count() -> None:
+    text = ("استشهد مدني بقصف مدفعي على القرية اليوم. وقال مراسلنا إن مدنيا استشهد أثناء عمله في أرضه. "
+            "وكانت الطائرات استهدفت مخيما قريبا، وأسفر القصف عن استشهاد تسعة مدنيين.")
+    assert _best(text, "civilians_killed") == 1
+    # told once only, the one is a victim among the larger count
+    text = "استشهد مدني بقصف على القرية. وأسفر القصف عن استشهاد تسعة مدنيين."
+    assert _best(text, "civilians_killed") == 9
+    # others said to have died with him: not a lone victim
+    text = ("أعلن الجيش مقتل القيادي في الغارة. وأدى الانفجار إلى مقتله ومقتل أفراد من عائلته. "
+            "وأكد المسؤول مقتل القيادي. وقال الدفاع المدني إن الغارة أسفرت عن مقتل 11 شخصا.")
+    assert _best(text, "killed") == 11
+
+
+def test_yesterday_is_earlier_but_last_night_is_the_incidents_time() -> None:
+    from strikewatch.extract.casualties import mark_earlier
+
+    assert _incident_best("قتل شاب بقصف مدفعي على بلدة مارع. وأعلن الفصيل يوم أمس قتل عناصر من "
+                          "القوات المهاجمة.", "killed") == 1
+    # "last night" is the incident's own time in a morning report
+    doc = _doc("قتل مدنيان بغارة على القرية. وأدى القصف الليلة الماضية إلى مقتل ثلاثة أشخاص آخرين.")
+    figs = [f for f in find_figures(doc, []) if f.measure == "killed"]
+    mark_earlier(doc, figs)
+    assert len(figs) == 2 and [f.other_event for f in figs] == [False, False]
+    doc = _doc("قتل مدنيان بغارة على القرية. وأدى القصف الأسبوع الماضي إلى مقتل ثلاثة أشخاص آخرين.")
+    figs = [f for f in find_figures(doc, []) if f.measure == "killed"]
+    mark_earlier(doc, figs)
+    assert [f.other_event for f in figs] == [False, True]
+
+
+def test_words_of_a_count_are_no_town_that_starts_an_incident() -> None:
+    # "على الأقل" is no village ("الأقل"): the lead and the toll stay one incident
+    text = ("أعلن الدفاع المدني تفاصيل الإنزال الجوي في بلدة أطمة بريف إدلب الشمالي.\n\n"
+            "وقال إن طفلة أصيبت بجروح في المكان.\n\n"
+            "وأكد أن الفرق انتشلت جثث 9 أشخاص على الأقل قتلوا بقصف واشتباكات عقب الإنزال.")
+    assert _incident_best(text, "killed") == 9

@@ -66,8 +66,10 @@ figures not marked ``other_event``:
   range low, at least, more than); a tie goes to the highest of them (later
   and fuller counts tend to be higher). A count of one ("a man", "one of the
   victims") names a victim rather than a toll and is left out when larger
-  specific counts exist, and an exact one when only vague counts above one
-  exist ("her son was injured" among "dozens injured"). Without specific
+  specific counts exist (unless it is told first and more often than any of
+  them: a lone victim beside another strike's count), and an exact one when
+  only vague counts above one exist ("her son was injured" among "dozens
+  injured"). Without specific
   figures: the highest vague low, else the "up to" value. Never an average no
   source gave. (Weighting the lead's figure over the most cited one was
   measured on the development sets and gave no clear gain.)
@@ -823,6 +825,19 @@ def _assign_sources(doc: TextDoc, figures: list[FigureMention], sources: list[So
 _SPECIFIC = ("exact", "about", "range", "at_least", "more_than")
 
 
+def _lone_victim(figures: list[FigureMention]) -> bool:
+    """Whether a count of one is the toll itself: told first and told again, more often
+    than any larger count ("a civilian was killed … the civilian killed was …" before a
+    count of another strike's dead), and no others said to have died without a count
+    ("killing him and members of his family")."""
+    ones = [f for f in figures if f.qualifier in _SPECIFIC and f.low == 1]
+    larger = [f for f in figures if f.qualifier in _SPECIFIC and (f.low or 0) > 1]
+    if len(ones) < 2 or not larger or any(f.qualifier == "vague" for f in figures):
+        return False
+    counts = Counter(f.low for f in larger)
+    return len(ones) > max(counts.values()) and min(f.start for f in ones) < min(f.start for f in larger)
+
+
 def _range(figures: list[FigureMention]) -> Range | None:
     """UCDP-style low/best/high of one key's figures (rules in the module docstring)."""
     if not figures:
@@ -832,7 +847,7 @@ def _range(figures: list[FigureMention]) -> Range | None:
     highs = [h for h in highs if h is not None]
     specific = [f.low for f in figures if f.qualifier in _SPECIFIC and f.low is not None]
     vague = [f.low for f in figures if f.qualifier == "vague" and f.low is not None]
-    if any(v > 1 for v in specific):
+    if any(v > 1 for v in specific) and not _lone_victim(figures):
         # a single person named ("a man", "one of the victims") is a victim, not a toll
         specific = [v for v in specific if v > 1]
     elif any(v > 1 for v in vague):
@@ -1219,8 +1234,9 @@ def _rules_ar() -> _ArRules:
             r"(?:[\u0621-\u064a\"\u201c\u201d\u00ab\u00bb]+\s+){0,4}قد(?!\w)"
             rf"|و?(?:{_ar_alt(_ar(w) for w in raw['earlier']['days'])})(?:\s+(?:"
             rf"{_ar_alt(_ar(w) for w in raw['earlier']['days'])}))?\s*(?:,|\d))"),
+        # not "الليلة الماضية" (last night): the time of the incident a morning report tells
         earlier_word=re.compile(
-            rf"(?<![\u0600-\u06ff])(?:{_ar_alt(_ar(w) for w in raw['earlier']['words'])})(?!\w)"),
+            rf"(?<![\u0600-\u06ff])(?<!ليله )(?:{_ar_alt(_ar(w) for w in raw['earlier']['words'])})(?!\w)"),
     )
 
 

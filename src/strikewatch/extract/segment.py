@@ -58,10 +58,12 @@ def segment(doc: TextDoc, events: list[EventMention], figures: list[FigureMentio
     names: dict[str, str] = {}  # a place's id -> its name
     within: dict[str, str] = {}  # a place's id -> the name of its district
     province: dict[str, str] = {}  # a place's id -> the name of its province
+    # words of a count ("على الأقل", "at least") are no place, whatever the gazetteer matched
+    counts = [(f.start, f.end) for f in figures]
     for p in places:
         loc = p.location
         if (loc.precision in ("locality", "exact", "district") and loc.gazetteer_id
-                and not _part_of_town(doc, p)):
+                and not _part_of_town(doc, p) and not any(s <= p.start < e for s, e in counts)):
             towns[doc.sentence_of(p.start)].add(loc.gazetteer_id)
             names[loc.gazetteer_id] = (loc.name or "").lower()
             within[loc.gazetteer_id] = (loc.admin2 or "").lower()
