@@ -159,3 +159,81 @@ def test_bare_rocket_is_rocket_artillery_a_named_missile_is_not() -> None:
     assert E.event_type(doc, ev, weapons, aircraft) == "missile_strike"
     doc, ev, weapons, aircraft = _all("شنت الطائرات الحربية غارات جوية بالصواريخ على أطراف البلدة.")
     assert E.event_type(doc, ev, weapons, aircraft) == "air_strike"
+
+
+def test_a_phrase_with_the_article_is_not_cut_short_by_a_shorter_one() -> None:
+    # "القصف" alone must not shadow "القصف المدفعي" (nor "الهجوم" the chemical attack,
+    # nor "المسيرة" a protest march)
+    doc, ev, _, _ = _all("أصيب طفلان جراء القصف المدفعي على أطراف البلدة.")
+    assert [e.event_type for e in ev] == ["shelling"]
+    doc, ev, _, _ = _all("وثق الناشطون الهجوم الكيماوي على الحي الشرقي.")
+    assert "chemical_attack" in {e.event_type for e in ev}
+    doc, ev, _, _ = _all("انطلقت المسيرة الاحتجاجية من ساحة البلدية.")
+    assert not [e for e in ev if e.event_type == "drone_strike"]
+
+
+def test_accusative_bombardment_with_its_means() -> None:
+    doc, ev, we, ac = _all("نفذت القوات قصفاً مدفعياً على قرية في الريف الغربي وقتل مدني.")
+    assert E.event_type(doc, ev, we, ac) == "shelling"
+
+
+def test_a_generic_bombardment_word_yields_to_the_means_named() -> None:
+    text = ("قتل رجلان في قصف على القرية. وقال الدفاع المدني إن القصف استهدف منازل المدنيين، "
+            "وإن القوات قصفت القرية بقذائف المدفعية. وتواصل القصف حتى المساء.")
+    doc, ev, we, ac = _all(text)
+    assert E.event_type(doc, ev, we, ac) == "shelling"
+    # with nothing that says how, bombardment stays an air strike (the default)
+    doc, ev, we, ac = _all("قتل رجلان في قصف على القرية وتواصل القصف حتى المساء.")
+    assert E.event_type(doc, ev, we, ac) == "air_strike"
+
+
+def test_targeting_a_town_with_no_weapon_is_a_strike_not_a_ground_attack() -> None:
+    doc, ev, we, ac = _all("قتل ثلاثة مدنيين بعد أن استهدفت قوات الجيش البلدة مساء أمس.")
+    assert E.event_type(doc, ev, we, ac) == "air_strike"
+    doc, ev, we, ac = _all("نفذ العدو عدواناً جوياً على مواقع قرب المدينة وأصيب جنديان.")
+    assert E.event_type(doc, ev, we, ac) == "air_strike"
+    # shooting named: a ground attack whatever was targeted
+    doc, ev, we, ac = _all("استهدف مسلحون سيارة برصاص الرشاشات فقتل سائقها.")
+    assert E.event_type(doc, ev, we, ac) == "ground_attack"
+
+
+def test_a_massacre_committed_by_a_force_is_a_strike_unless_shooting_is_named() -> None:
+    doc, ev, we, ac = _all("ارتفعت حصيلة المجزرة التي ارتكبتها قوات الجيش في البلدة إلى ستة قتلى.")
+    assert E.event_type(doc, ev, we, ac) == "air_strike"
+    doc, ev, we, ac = _all("ارتفعت حصيلة المجزرة التي ارتكبتها قوات الجيش إلى ستة قتلى أعدموا رمياً بالرصاص.")
+    assert E.event_type(doc, ev, we, ac) == "ground_attack"
+
+
+def test_bombardment_by_a_force_with_no_aircraft_is_shelling() -> None:
+    doc, ev, we, ac = _all("أصيب مزارع في قصف المرتزقة على قرية في ريف المدينة.")
+    assert E.event_type(doc, ev, we, ac) == "shelling"
+    doc, ev, we, ac = _all("أصيب مزارع في تجدد قصف الجيش التركي البري على القرية.")
+    assert E.event_type(doc, ev, we, ac) == "shelling"
+    # the agent must follow the bombardment word in its clause
+    doc, ev, we, ac = _all("أصيب مزارع في قصف على القرية. وقالت الفصائل إنها سترد.")
+    assert E.event_type(doc, ev, we, ac) == "air_strike"
+
+
+def test_troops_backed_by_aircraft_and_raids_are_ground_operations() -> None:
+    doc, ev, we, ac = _all("شنت قوات محلية مدعومة بطائرات التحالف حملة مداهمات في بلدة وقتل شاب خلالها.")
+    assert E.event_type(doc, ev, we, ac) == "ground_attack"
+    # a raid that kills is fought on the ground, whatever it "targeted"
+    doc, ev, we, ac = _all("داهمت دورية منزلاً في القرية واستهدفت صاحبه فقتلته.")
+    assert E.event_type(doc, ev, we, ac) == "ground_attack"
+
+
+def test_rockets_in_an_air_strike_sentence_are_the_aircraft_s() -> None:
+    doc, ev, we, ac = _all("نفذ العدو عدواناً جوياً بالصواريخ على مواقع قرب المدينة. وتصدت الدفاعات لبعض الصواريخ.")
+    assert E.event_type(doc, ev, we, ac) == "air_strike"
+    # without the air strike, the rockets are rocket artillery
+    doc, ev, we, ac = _all("سقطت صواريخ على مواقع قرب المدينة وتصدت الدفاعات لبعضها.")
+    assert E.event_type(doc, ev, we, ac) == "shelling"
+
+
+def test_one_incident_told_with_generic_words_takes_the_means_the_text_names() -> None:
+    text = "قتل مدني في قصف على القرية صباحاً. وكانت القوات قد قصفت القرية نفسها بقذائف المدفعية أمس."
+    doc, ev, we, ac = _all(text)
+    cut = doc.text.index(".") + 1
+    inside = [e for e in ev if e.start < cut]
+    assert inside and all(e.event_type == "air_strike" for e in inside)
+    assert E.event_type(doc, inside, [w for w in we if w.start < cut], [], near=(0, cut)) == "shelling"

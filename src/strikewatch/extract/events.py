@@ -48,6 +48,8 @@ class _EventData:
     locative: re.Pattern[str] | None = None  # Arabic: data instead of the English regexes
     near_place: re.Pattern[str] | None = None
     fired: re.Pattern[str] | None = None  # Arabic: a firing verb a few words before a missile or shell
+    surface: re.Pattern[str] | None = None  # Arabic: after a generic strike word, a force with no aircraft
+    surface_window: int = 0
 
 
 @lru_cache(maxsize=4)
@@ -123,6 +125,8 @@ def _arabic_data(ev, tg, strong_cues, cues, weapons, aircraft, targets, nonattac
         # the verb, then up to three words (its subject, "عدة"), then the cue
         fired=re.compile("(?:" + word_regex(ev["fired"]["verbs"]).pattern + r")(?:\s+[^\s.,;:!?]+){0,3}\s+$")
         if ev.get("fired") else None,
+        surface=word_regex(ev["surface"]["phrases"]) if ev.get("surface") else None,
+        surface_window=int(ev.get("surface", {}).get("window", 0)),
     )
 
 
@@ -145,10 +149,20 @@ def find_events(doc: TextDoc) -> list[EventMention]:
     data = _data(_lang(doc))
     hits = _hit_sentences(doc, data)
     out: list[EventMention] = []
+    generic: set[int] = set()
+    carried: set[int] = set()
     for m in data.cues.finditer(doc.folded):
         etype = m.entry.label
         if etype not in EVENT_TYPES:
             continue  # "none": a mask such as "tear gas" or "missile test"
+        if m.entry.get("carried"):
+            carried.add(m.start)
+        if m.entry.get("generic"):
+            generic.add(m.start)
+            if data.surface is not None:
+                sent_end = doc.sentences[doc.sentence_of(m.start)][1] if doc.sentences else len(doc.folded)
+                if data.surface.search(doc.folded, m.end, min(sent_end, m.end + data.surface_window)):
+                    etype = "shelling"  # "قصف المرتزقة": fired by a force with no aircraft
         weight = float(m.entry.get("weight", 1.0))
         if (data.fired is not None and etype in _FIRED_TYPES and weight < _FIRED_WEIGHT
                 and data.fired.search(doc.folded, max(0, m.start - 60), m.start)):
@@ -156,16 +170,23 @@ def find_events(doc: TextDoc) -> list[EventMention]:
         if doc.sentence_of(m.start) in hits:
             weight *= VERB_BOOST
         out.append(EventMention(m.start, m.end, doc.text[m.start:m.end], etype, weight))
+    doc.memo["generic_cues"] = frozenset(generic)
+    doc.memo["carried_cues"] = frozenset(carried)
+    doc.memo["all_events"] = tuple(out)
     return out
 
 
 def find_weapons(doc: TextDoc) -> list[WeaponMention]:
     """Weapons named in the text, with the event type each implies."""
     data = _data(_lang(doc))
-    return [
+    found = list(data.weapons.finditer(doc.folded))
+    out = [
         WeaponMention(m.start, m.end, doc.text[m.start:m.end], m.entry.label, m.entry.get("event_type"))
-        for m in data.weapons.finditer(doc.folded)
+        for m in found
     ]
+    doc.memo["all_weapons"] = tuple(out)
+    doc.memo["carried_weapons"] = frozenset(m.start for m in found if m.entry.get("carried"))
+    return out
 
 
 def weapon_operators(weapon: str, lang: str = "en") -> list[str]:
@@ -190,6 +211,7 @@ def find_aircraft(doc: TextDoc) -> list[AircraftMention]:
                 kind=e.get("kind", "fixed_wing"), operators=list(e.get("operators", ())),
             )
         )
+    doc.memo["all_aircraft"] = tuple(out)
     return out
 
 
@@ -339,6 +361,8 @@ def _distance_factor(doc: TextDoc, start: int, near: tuple[int, int] | None) -> 
 
 #: Votes that aircraft kinds give to an event type.
 _AIRCRAFT_VOTE = {"fixed_wing": ("air_strike", 1.5), "helicopter": ("air_strike", 2.0), "drone": ("drone_strike", 2.0)}
+#: Event types that say how a strike was delivered (a generic cue yields to them).
+_HOW_TYPES = frozenset({"air_strike", "drone_strike", "shelling", "missile_strike"})
 #: Weight of a weapon's implied event type.
 _WEAPON_VOTE = 1.5
 
@@ -366,8 +390,12 @@ def event_scores(
     air_sents = {doc.sentence_of(e.start) for e in events if e.event_type == "air_strike" and e.weight >= 2}
     air_sents |= {doc.sentence_of(a.start) for a in aircraft if a.kind != "drone"}
 
+    # A bare "rocket" (data: ``carried``) fired in such a sentence is the
+    # aircraft's too ("عدوانا جويا بالصواريخ").
+    carried = (doc.memo.get("carried_cues") or frozenset()) | (doc.memo.get("carried_weapons") or frozenset())
+
     def kind(etype: str, start: int) -> str:
-        if etype == "missile_strike" and doc.sentence_of(start) in air_sents:
+        if (etype == "missile_strike" or start in carried) and doc.sentence_of(start) in air_sents:
             return "air_strike"
         return etype
 
@@ -376,6 +404,23 @@ def event_scores(
     def factor(start: int) -> float:
         return _distance_factor(doc, start, near) * (story[doc.sentence_of(start)] if story else 1.0)
 
+    # A generic word ("قصف", bombardment) says only that something was fired;
+    # where the text also says how (a shell, a warplane, a rocket launcher),
+    # it refers back to that and adds no vote of its own.
+    generic = doc.memo.get("generic_cues") or frozenset()
+    if generic and (
+        any(w.event_type in _HOW_TYPES for w in weapons) or aircraft
+        or any(e.start not in generic and e.event_type in _HOW_TYPES for e in events)
+    ):
+        events = [e for e in events if e.start not in generic]
+    elif generic and near is not None and any(e.start in generic for e in events):
+        # One incident of several, told here with generic words only: they
+        # refer to the means the rest of the text names, the nearest counting most.
+        how = _how_elsewhere(doc, factor)
+        if how:
+            events = [
+                EventMention(e.start, e.end, e.text, how, e.weight) if e.start in generic else e for e in events
+            ]
     for e in events:
         scores[kind(e.event_type, e.start)] += e.weight * factor(e.start)
     for w in weapons:
@@ -385,6 +430,27 @@ def event_scores(
         etype, weight = _AIRCRAFT_VOTE.get(a.kind, ("air_strike", 1.0))
         scores[etype] += weight * factor(a.start)
     return dict(scores)
+
+
+def _how_elsewhere(doc: TextDoc, factor) -> str | None:  # noqa: ANN001
+    """The event type that the document's specific means (cues, weapons,
+    aircraft: not generic words) vote for, each weighted by ``factor``."""
+    votes: dict[str, float] = defaultdict(float)
+    generic = doc.memo.get("generic_cues") or frozenset()
+    for e in doc.memo.get("all_events", ()):
+        if e.start not in generic and e.event_type in _HOW_TYPES:
+            votes[e.event_type] += e.weight * factor(e.start)
+    weapons = doc.memo.get("all_weapons")
+    aircraft = doc.memo.get("all_aircraft")
+    for w in find_weapons(doc) if weapons is None else weapons:
+        if w.event_type in _HOW_TYPES:
+            votes[w.event_type] += _WEAPON_VOTE * factor(w.start)
+    for a in find_aircraft(doc) if aircraft is None else aircraft:
+        etype, weight = _AIRCRAFT_VOTE.get(a.kind, ("air_strike", 1.0))
+        votes[etype] += weight * factor(a.start)
+    if not votes:
+        return None
+    return max(votes, key=lambda t: votes[t])
 
 
 def event_type(
