@@ -37,8 +37,8 @@ def test_dots_hiding_a_word_are_dropped_but_sentence_stops_stay():
 
 
 def _split_mark(text: str, i: int) -> bool:
-    """Whether the space or dot at ``i`` splits a word with tatweel: tatweel
-    runs on its sides (both for a space, at least one for a dot), Arabic
+    """Whether the space, dot or comma at ``i`` splits a word with tatweel: tatweel
+    runs on its sides (both for a space, at least one for a dot or comma), Arabic
     letters beyond them."""
     left = right = 0
     while i - left - 1 >= 0 and text[i - left - 1] == "\u0640":
@@ -57,6 +57,9 @@ def test_tatweel_splits_hiding_a_word_are_joined():
     assert len(offsets) == len(norm) + 1
     # a word ending in tatweel before a plain word stays two words
     assert normalise("كلمـ كلمة")[0] == "كلم كلمه"
+    # a comma too ("مقـــ,تله"), but a comma between words stays
+    assert normalise("أدت لمقـــ,تله")[0] == "ادت لمقتله"
+    assert normalise("قتل, ثم")[0] == "قتل, ثم"
 
 
 def _one_by_one(text: str) -> tuple[str, list[int]]:
@@ -68,14 +71,14 @@ def _one_by_one(text: str) -> tuple[str, list[int]]:
             continue
         if ch == "." and 0 < i < len(text) - 1 and all("\u0621" <= c <= "\u064a" for c in (text[i - 1], text[i + 1])):
             continue
-        if ch in " ." and _split_mark(text, i):
+        if ch in " .," and _split_mark(text, i):
             continue
         kept.append(_MAP.get(ch, ch))
         offsets.append(i)
     return "".join(kept), [*offsets, len(text)]
 
 
-@given(st.text(alphabet=st.sampled_from("قتلمدينةإأآىيکـًٌٍَُِّْۖ ٠١٢۳abc.،؛٫"), max_size=40))
+@given(st.text(alphabet=st.sampled_from("قتلمدينةإأآىيکـًٌٍَُِّْۖ ٠١٢۳abc.,،؛٫"), max_size=40))
 def test_the_scan_reads_as_one_character_at_a_time(text):
     assert normalise(text) == _one_by_one(text)
 

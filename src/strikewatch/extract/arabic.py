@@ -17,11 +17,11 @@ _DROP = re.compile(
     "[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640.]"
     "(?:(?<!\\.)|(?<=[\u0621-\u064a]\\.)(?=[\u0621-\u064a]))"
 )
-# Posts also split a word with tatweel and a space or a dot ("لمـ ـقـ ـتل",
-# "استـ.ـشهاد") so filters miss it: between two Arabic letters, such a run is
+# Posts also split a word with tatweel and a space, a dot or a comma ("لمـ ـقـ ـتل",
+# "استـ.ـشهاد", "مقـــ,تله") so filters miss it: between two Arabic letters, such a run is
 # dropped whole. Only texts holding one are scanned with this slower pattern.
 _DROP_SPLIT = re.compile(
-    "(?<=[\u0621-\u064a])(?:\u0640+ \u0640+|\u0640+\\.\u0640*|\\.\u0640+)(?=[\u0621-\u064a])|"
+    "(?<=[\u0621-\u064a])(?:\u0640+ \u0640+|\u0640+[.,]\u0640*|[.,]\u0640+)(?=[\u0621-\u064a])|"
     + _DROP.pattern
 )
 # One character for another: no replacement is itself replaced, so the
@@ -46,7 +46,8 @@ def normalise(text: str) -> tuple[str, list[int]]:
     kept: list[str] = []
     offsets: list[int] = []
     pos = 0
-    split = "\u0640 \u0640" in text or "\u0640." in text or ".\u0640" in text
+    split = ("\u0640 \u0640" in text or "\u0640." in text or ".\u0640" in text
+             or "\u0640," in text or ",\u0640" in text)
     for m in (_DROP_SPLIT if split else _DROP).finditer(text):
         kept.append(text[pos:m.start()])
         offsets.extend(range(pos, m.start()))
