@@ -253,3 +253,18 @@ def test_the_city_named_as_a_city_stays(gaz):
     text = "غارة جوية على مدينة إدلب.\nوسقطت قذائف أيضا على بلدة سرمين."
     loc = _near_title(text, gaz)
     assert (loc.name, loc.precision) == ("Idlib", "locality")
+
+
+def test_a_stopword_as_written_is_never_a_big_place_read_through_a_clitic() -> None:
+    from strikewatch.extract import arabic
+    from strikewatch.extract import places as P
+    from strikewatch.extract.pipeline import load_resources
+    from strikewatch.extract.textutil import TextDoc
+
+    gaz = load_resources().gazetteer
+    for text in ("وصلت فرقة الإسعاف إلى المكان بعد ساعة", "قتل ثلاثة مدنيين على الأقل في القصف"):
+        doc = TextDoc(text=arabic.normalise(text)[0], language="ar")
+        assert P.find_places(doc, gaz) == [], text
+    # the place itself is still found
+    doc = TextDoc(text=arabic.normalise("قصف على مدينة الرقة صباح اليوم")[0], language="ar")
+    assert [p.location.name for p in P.find_places(doc, gaz)][:1] == ["Ar Raqqah"]

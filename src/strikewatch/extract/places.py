@@ -1026,8 +1026,11 @@ class _ArContext:
 
     def _alone(self, w: str, form: tuple[int, str, str], head: bool) -> bool:
         """Whether a form may be a place's name by itself: not a common word
-        ("اليوم"), nor a word that opens names ("جبل"), unless a big place's."""
+        ("اليوم"), nor a word that opens names ("جبل"), unless a big place's
+        (but a stopword as written is never one)."""
         _, f, key = form
+        if w in self.stopwords:
+            return False  # the word as written is a common one ("فرقة", not ف + الرقة)
         return key in self.always or not (
             f in self.stopwords or len(key) < 3 or w in self.stopwords or w in self.person_names or head)
 
