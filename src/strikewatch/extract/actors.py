@@ -54,12 +54,13 @@ class _ActorData:
 #: to the state of the country where the report places the attack
 #: (:func:`resolve_state_forces`), else dropped.
 STATE_FORCES = "state forces"
-# A capitalised word right before, not opening a sentence: the noun is part of a proper name.
+# A count right before ("32 troops", "three soldiers"): those counted are among the harmed.
 _COUNTED = re.compile(
     r"(?:\b\d[\d,]*|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
     r"fifteen|twenty|thirty|dozens of|scores of|hundreds of|several|many|some|a number of)"
     r")(?:\s+[a-z\-]+)?\s+$"
 )
+# A capitalised word right before, not opening a sentence: the noun is part of a proper name.
 _IN_PROPER_NAME = re.compile(r"(?<![.!?:\n]\s)(?<!^)\b[A-Z][\w'\-]*\s+$")
 
 

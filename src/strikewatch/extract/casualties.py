@@ -107,7 +107,7 @@ from functools import lru_cache
 from ..model import Casualties, Figure, Range
 from .events import story_weights
 from .mentions import FigureMention, NumberMention, SourceMention
-from .numbers import _alt, find_numbers, lexicon
+from .numbers import _alt, _ar, _ar_alt, find_numbers, lexicon, lexicon_ar
 from .textutil import TextDoc
 
 __all__ = ["figure_to_model", "find_figures", "mark_earlier", "reconcile", "reconcile_subgroup", "unknown_tolls"]
@@ -995,8 +995,6 @@ def reconcile(figures: list[FigureMention]) -> Casualties:
 @lru_cache(maxsize=2)
 def _unknown_toll_re(language: str) -> re.Pattern[str]:
     if language == "ar":
-        from .numbers import _ar, _ar_alt, lexicon_ar
-
         words = lexicon_ar().raw["unknown_toll"]["words"]
         return re.compile(rf"(?<![\u0600-\u06ff]){_AR_PREFIX}(?:{_ar_alt(_ar(w) for w in words)})(?!\w)")
     return re.compile(rf"\b(?:{_alt(lexicon().raw['unknown_toll']['words'])})\b")
@@ -1129,8 +1127,6 @@ class _ArRules:
 
 @lru_cache(maxsize=1)
 def _rules_ar() -> _ArRules:
-    from .numbers import _ar, _ar_alt, lexicon_ar
-
     lex = lexicon_ar()
     raw = lex.raw
     nouns: dict[str, tuple[str | None, str | None, str]] = {}
@@ -1250,7 +1246,7 @@ def _ar_name_word(w: str, rules: _ArRules, description: bool = False) -> bool:
     nouns), and no word opening with "و" (the next victim of a list). A ``description``
     ("قائد شرطة البلدة شمال المدينة", "وهو معلم") may hold words of place and a singular
     person noun too."""
-    if w[0] == "و" or (w in rules.named_stop and not (description and w in rules.named_places)):
+    if w[0] == "و":
         return False
     for v in (w, w[2:] if w.startswith("ال") else "", w[1:] if w[0] in "بلف" else ""):
         if not v:

@@ -1032,7 +1032,7 @@ class _ArContext:
         if w in self.stopwords:
             return False  # the word as written is a common one ("فرقة", not ف + الرقة)
         return key in self.always or not (
-            f in self.stopwords or len(key) < 3 or w in self.stopwords or w in self.person_names or head)
+            f in self.stopwords or len(key) < 3 or w in self.person_names or head)
 
 
 _KEY_MAP = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ة": "ه", "ى": "ي", "ؤ": "و", "ئ": "ي"})
@@ -1126,7 +1126,7 @@ def _candidates_ar(doc: TextDoc, gaz: Gazetteer, actx: _ArContext) -> tuple[list
     hits: list[tuple[int, int, int, str, str]] = []
     add = hits.append
     for i, w in enumerate(words):
-        if joins[i + 1] if i + 1 < count else False:
+        if i + 1 < count and joins[i + 1]:
             if w.site:
                 add((i, 0, 0, "", ""))  # a named site may begin here ("سد تشرين"): tried first
             # a function word is never a word of a name (see below): the
@@ -1145,9 +1145,8 @@ def _candidates_ar(doc: TextDoc, gaz: Gazetteer, actx: _ArContext) -> tuple[list
                         for cut, first, first_key in forms:
                             if (key := first_key + tail) in known:
                                 add((i, n, cut, first, key))
-        if w.known:
-            for cut, first, key in w.known:  # single words: looked up once per spelling
-                add((i, 1, cut, first, key))
+        for cut, first, key in w.known:  # single words: looked up once per spelling
+            add((i, 1, cut, first, key))
     cands: list[_Cand] = []
     countries: dict[str, float] = defaultdict(float)
     taken = 0  # the words before this one are read: a name found takes its words

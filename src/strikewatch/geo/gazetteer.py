@@ -727,10 +727,6 @@ class Gazetteer:
             hi += 1
         return lo, hi
 
-    def _postings_of(self, tier: int, key: str) -> array:
-        lo, hi = self._range(tier, key)
-        return self._postings[tier][lo:hi]
-
     def _keys(self, name: str) -> tuple[str, int]:
         """The name's index key and its spelling print."""
         key = self._key_memo.get(name)
