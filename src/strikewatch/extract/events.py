@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from ..vocab import EVENT_TYPES, is_protected
@@ -149,16 +149,12 @@ def find_events(doc: TextDoc) -> list[EventMention]:
     data = _data(_lang(doc))
     hits = _hit_sentences(doc, data)
     out: list[EventMention] = []
-    generic: set[int] = set()
-    carried: set[int] = set()
     for m in data.cues.finditer(doc.folded):
         etype = m.entry.label
         if etype not in EVENT_TYPES:
             continue  # "none": a mask such as "tear gas" or "missile test"
-        if m.entry.get("carried"):
-            carried.add(m.start)
-        if m.entry.get("generic"):
-            generic.add(m.start)
+        generic = bool(m.entry.get("generic"))
+        if generic:
             if data.surface is not None:
                 sent_end = doc.sentences[doc.sentence_of(m.start)][1] if doc.sentences else len(doc.folded)
                 if data.surface.search(doc.folded, m.end, min(sent_end, m.end + data.surface_window)):
@@ -169,9 +165,8 @@ def find_events(doc: TextDoc) -> list[EventMention]:
             weight = _FIRED_WEIGHT  # "اطلقت القوات عده صواريخ": fired, whatever they hit
         if doc.sentence_of(m.start) in hits:
             weight *= VERB_BOOST
-        out.append(EventMention(m.start, m.end, doc.text[m.start:m.end], etype, weight))
-    doc.memo["generic_cues"] = frozenset(generic)
-    doc.memo["carried_cues"] = frozenset(carried)
+        out.append(EventMention(m.start, m.end, doc.text[m.start:m.end], etype, weight,
+                                generic=generic, carried=bool(m.entry.get("carried"))))
     doc.memo["all_events"] = tuple(out)
     return out
 
@@ -179,13 +174,12 @@ def find_events(doc: TextDoc) -> list[EventMention]:
 def find_weapons(doc: TextDoc) -> list[WeaponMention]:
     """Weapons named in the text, with the event type each implies."""
     data = _data(_lang(doc))
-    found = list(data.weapons.finditer(doc.folded))
     out = [
-        WeaponMention(m.start, m.end, doc.text[m.start:m.end], m.entry.label, m.entry.get("event_type"))
-        for m in found
+        WeaponMention(m.start, m.end, doc.text[m.start:m.end], m.entry.label, m.entry.get("event_type"),
+                      carried=bool(m.entry.get("carried")))
+        for m in data.weapons.finditer(doc.folded)
     ]
     doc.memo["all_weapons"] = tuple(out)
-    doc.memo["carried_weapons"] = frozenset(m.start for m in found if m.entry.get("carried"))
     return out
 
 
@@ -392,10 +386,8 @@ def event_scores(
 
     # A bare "rocket" (data: ``carried``) fired in such a sentence is the
     # aircraft's too ("عدوانا جويا بالصواريخ").
-    carried = (doc.memo.get("carried_cues") or frozenset()) | (doc.memo.get("carried_weapons") or frozenset())
-
-    def kind(etype: str, start: int) -> str:
-        if (etype == "missile_strike" or start in carried) and doc.sentence_of(start) in air_sents:
+    def kind(etype: str, start: int, carried: bool = False) -> str:
+        if (etype == "missile_strike" or carried) and doc.sentence_of(start) in air_sents:
             return "air_strike"
         return etype
 
@@ -407,25 +399,21 @@ def event_scores(
     # A generic word ("قصف", bombardment) says only that something was fired;
     # where the text also says how (a shell, a warplane, a rocket launcher),
     # it refers back to that and adds no vote of its own.
-    generic = doc.memo.get("generic_cues") or frozenset()
-    if generic and (
-        any(w.event_type in _HOW_TYPES for w in weapons) or aircraft
-        or any(e.start not in generic and e.event_type in _HOW_TYPES for e in events)
-    ):
-        events = [e for e in events if e.start not in generic]
-    elif generic and near is not None and any(e.start in generic for e in events):
-        # One incident of several, told here with generic words only: they
-        # refer to the means the rest of the text names, the nearest counting most.
-        how = _how_elsewhere(doc, factor)
-        if how:
-            events = [
-                EventMention(e.start, e.end, e.text, how, e.weight) if e.start in generic else e for e in events
-            ]
+    if any(e.generic for e in events):
+        if (any(w.event_type in _HOW_TYPES for w in weapons) or aircraft
+                or any(not e.generic and e.event_type in _HOW_TYPES for e in events)):
+            events = [e for e in events if not e.generic]
+        elif near is not None:
+            # One incident of several, told here with generic words only: they
+            # refer to the means the rest of the text names, the nearest counting most.
+            how = _how_elsewhere(doc, factor)
+            if how:
+                events = [replace(e, event_type=how) if e.generic else e for e in events]
     for e in events:
-        scores[kind(e.event_type, e.start)] += e.weight * factor(e.start)
+        scores[kind(e.event_type, e.start, e.carried)] += e.weight * factor(e.start)
     for w in weapons:
         if w.event_type:
-            scores[kind(w.event_type, w.start)] += _WEAPON_VOTE * factor(w.start)
+            scores[kind(w.event_type, w.start, w.carried)] += _WEAPON_VOTE * factor(w.start)
     for a in aircraft:
         etype, weight = _AIRCRAFT_VOTE.get(a.kind, ("air_strike", 1.0))
         scores[etype] += weight * factor(a.start)
@@ -436,9 +424,8 @@ def _how_elsewhere(doc: TextDoc, factor) -> str | None:  # noqa: ANN001
     """The event type that the document's specific means (cues, weapons,
     aircraft: not generic words) vote for, each weighted by ``factor``."""
     votes: dict[str, float] = defaultdict(float)
-    generic = doc.memo.get("generic_cues") or frozenset()
     for e in doc.memo.get("all_events", ()):
-        if e.start not in generic and e.event_type in _HOW_TYPES:
+        if not e.generic and e.event_type in _HOW_TYPES:
             votes[e.event_type] += e.weight * factor(e.start)
     weapons = doc.memo.get("all_weapons")
     aircraft = doc.memo.get("all_aircraft")

@@ -80,12 +80,15 @@ class EventMention(Mention):
 
     event_type: str
     weight: float = 1.0
+    generic: bool = False  # says only that something was fired ("قصف"): yields to a named means
+    carried: bool = False  # a bare rocket: an aircraft's where the sentence tells an air strike
 
 
 @dataclass(slots=True)
 class WeaponMention(Mention):
     weapon: str  # canonical weapon name, e.g. "barrel bomb"
     event_type: str | None = None  # the event type the weapon implies, if any
+    carried: bool = False  # a bare rocket: an aircraft's where the sentence tells an air strike
 
 
 @dataclass(slots=True)
