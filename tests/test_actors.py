@@ -183,3 +183,10 @@ def test_state_forces_resolved_in_the_report() -> None:
     assert rep["location"]["country"] == "NG"
     assert rep["attribution"]["actor"] == "Nigeria"
     assert [p["actor"] for p in rep["perpetrators"]] == ["Nigeria"]
+    # marked, so the incident engine weighs it as an inference, not a named accusation
+    assert rep["perpetrators"][0]["unnamed"] is True
+    from strikewatch.model import Report
+    assert Report.from_dict(rep).perpetrators[0].extra == {"unnamed": True}
+    named = extract_dict({"id": "n", "language": "en", "published": "2021-05-02",
+                          "text": "An aid worker was shot dead by Nigerian soldiers in Maiduguri, Borno, on Saturday."})
+    assert "unnamed" not in named["reports"][0]["perpetrators"][0]

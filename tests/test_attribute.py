@@ -153,6 +153,17 @@ def test_source_record_weighs_accusations():
     assert weight("SANA") < weight("Syrian Observatory for Human Rights")
 
 
+def test_unnamed_state_forces_weigh_less_than_a_named_accusation():
+    def weight(**extra) -> float:
+        p = Perpetrator(actor="Syrian government", role="alleged", by="activists", text="soldiers", extra=extra)
+        att = attribute_incident(ev(admin1="Daraa", date="2019-01-20", perpetrators=[p]), SYRIA)
+        return next(e.weight for e in att.evidence if e.kind == "accusation" and e.extra["actor"] == "Syrian government")
+
+    named = weight()
+    assert weight(unnamed=True) == pytest.approx(named * SYRIA.weights.unnamed_state)
+    assert 0 < SYRIA.weights.unnamed_state < 1
+
+
 def test_united_states_counts_for_the_coalition_in_syria():
     p = Perpetrator(actor="United States", role="alleged", by="local sources", text="US drone")
     att = attribute_incident(ev(admin1="Deir ez-Zor", date="2022-06-01", event_type="drone_strike", perpetrators=[p]), SYRIA)

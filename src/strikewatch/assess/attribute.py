@@ -205,6 +205,7 @@ class Weights:
     confirmation: float = 4.5
     denial: float = -1.0
     unknown_actor: float = 0.5
+    unnamed_state: float = 0.5
     heading_tolerance: float = 30.0
 
 
@@ -643,6 +644,8 @@ def _statements(ev: IncidentEvidence, prof: Profile, add: Any) -> None:
             seen_acc.add(key)
             rel = _reliability(prof, p.by)
             base = w.unknown_actor if actor == UNKNOWN else w.accusation
+            if p.extra.get("unnamed") is True:
+                base *= w.unnamed_state  # "shot by soldiers": the state read from the place
             accused[actor].append((base * rel, p, rel))
         elif p.role in ("claimed", "confirmed"):
             first = w.claim if p.role == "claimed" else w.confirmation

@@ -207,7 +207,11 @@ def _targets(found: list[Any]) -> list[Target]:
 
 
 def _perpetrator(a: ActorMention) -> Perpetrator:
-    return Perpetrator(actor=a.actor, role=a.role, by=a.by, text=a.text, span=(a.start, a.end))
+    # "unnamed": state forces the text does not name ("soldiers"), the state
+    # read from the place; the incident engine weighs them as the document's
+    # attribution does, below a named accusation.
+    extra = {"unnamed": True} if a.unnamed else {}
+    return Perpetrator(actor=a.actor, role=a.role, by=a.by, text=a.text, span=(a.start, a.end), extra=extra)
 
 
 def _confidence(when: DateInfo, where: Location, figs: list[FigureMention], kind: str | None,
