@@ -88,3 +88,16 @@ def test_air_support_is_taking_part_a_backer_is_not() -> None:
 def test_latin_acronyms_inside_arabic_posts() -> None:
     assert ("SDF", "alleged") in _roles("قتل شاب خلال مداهمة نفذتها دورية تابعة لميليشيا PYD/PKK في القرية.")
     assert not [r for r in _roles("استهدفت مسيرة تركية مواقع YPG قرب المدينة.") if r[0] == "SDF"]
+
+
+def test_the_force_holding_the_launch_site_is_accused() -> None:
+    # "مصدره": where the fire came from; the area or positions of a force make it
+    # a place or a target elsewhere, but not after "مصدره"
+    assert ("SDF", "alleged") in _roles("أصيب شابان بقصف صاروخي مصدره مناطق سيطرة قسد استهدف أطراف البلدة.")
+    assert ("Syrian government", "alleged") in _roles("سقطت قذائف مدفعية مصدرها مواقع قوات النظام على أطراف القرية.")
+    assert not [r for r in _roles("أصيب شابان بقصف تركي على مناطق سيطرة قسد قرب البلدة.") if r[0] == "SDF"]
+
+
+def test_a_clitic_written_apart_and_quotes_stand_between_cue_and_actor() -> None:
+    assert ("US-led coalition", "alleged") in _roles('استهدفت طائرة مسيرة يعتقد أنها تابعة لـ "التحالف الدولي" سيارة قرب القرية.')
+    assert ("SDF", "alleged") in _roles("داهمت دورية تابعة لـ «قسد» منزلاً في القرية.")

@@ -420,7 +420,7 @@ _AR_ROLE_BEFORE = {
     "instrument": "alleged", "verb": "alleged", "by": "alleged",
     "victim": None, "interceptor": None,
     "claim": "claimed", "deny": "denied", "confirm": "confirmed",
-    "support": "alleged",
+    "support": "alleged", "origin": "alleged",
 }
 #: At most this many words between a context word and the actor it governs:
 #: an attack word or a verb may stand a few words off ("قصفت طائرات حربية
@@ -428,6 +428,8 @@ _AR_ROLE_BEFORE = {
 _AR_GAP_WORDS = {"victim": 1, "by": 1, "interceptor": 2}
 _AR_GAP_DEFAULT = 3
 _AR_GAP = re.compile(r"[^.,;:!?\n]*")
+_AR_DETACHED = frozenset(("ل", "ب"))
+_AR_QUOTES = "\"'“”«»„‘’"
 _AR_AFTER_GAP = r"[\s,]*(?:\([^)]{0,40}\)[\s,]*)?(?:[^\s.,;:!?]+\s+){0,3}?"
 
 
@@ -459,7 +461,7 @@ def _data_ar() -> _ArActorData:
         ("instrument", "instrument_nouns"), ("verb", "attack_verbs"), ("by", "by_before"),
         ("victim", "victim_before"), ("interceptor", "interceptor_before"),
         ("claim", "claim_before"), ("deny", "deny_before"), ("confirm", "confirm_before"),
-        ("support", "support_before"),
+        ("support", "support_before"), ("origin", "origin_before"),
     )
     context = Lexicon("actor_context", [(p, Entry(cat)) for cat, key in cats for p in ctx.get(key, ())])
 
@@ -494,7 +496,11 @@ def _ar_before(ctx: list[Match], folded: str, lo: int, start: int) -> Match | No
     if best is None:
         return None
     gap = folded[best.end:start]
-    if _AR_GAP.fullmatch(gap) is None or len(gap.split()) > _AR_GAP_WORDS.get(best.entry.label, _AR_GAP_DEFAULT):
+    if _AR_GAP.fullmatch(gap) is None:
+        return None
+    # a clitic written apart ("تابعة لـ", tatweel dropped) and quotation marks are no words
+    words = [w for w in gap.split() if w not in _AR_DETACHED and w.strip(_AR_QUOTES)]
+    if len(words) > _AR_GAP_WORDS.get(best.entry.label, _AR_GAP_DEFAULT):
         return None
     return best
 
