@@ -86,3 +86,29 @@ def test_day_month_year_written_with_slashes() -> None:
     assert [m.start_date for m in find_dates(doc)] == ["2025-03-09"]
     doc = TextDoc(text=arabic.normalise("قصفت المدفعية القرية يوم 14/ تموز/ 2022 صباحاً")[0], language="ar")
     assert [m.start_date for m in find_dates(doc)] == ["2022-07-14"]
+
+
+def test_the_text_telling_its_own_day_anchors_its_relative_dates() -> None:
+    # no publication date; "اليوم السبت 6 تشرين الثاني" (its year from the weekday,
+    # nearest the year the text states) dates the text, so "صباح اليوم السبت" is that day
+    text = ("غارات على ريف إدلب\n\nاستهدفت طائرة حربية صباح اليوم السبت أطراف بلدة بداما، وأصيب مدني بجروح.\n\n"
+            "وكانت البلدة قد تعرضت لقصف مماثل في أيار 2020.\n\n"
+            "وتجدد القصف اليوم السبت 6 تشرين الثاني على القرى المجاورة.")
+    doc = TextDoc(text=arabic.normalise(text)[0], language="ar")
+    found = dates.find_dates(doc)
+    today = next(m for m in found if m.text.startswith("صباح"))
+    assert today.start_date == "2021-11-06"
+    assert dates.incident_date(doc, found, near=(text.index("وأصيب"), text.index("بجروح"))).start == "2021-11-06"
+
+
+def test_an_archive_picture_caption_is_no_incident_date() -> None:
+    caption = "عناصر الدفاع المدني يطفئون حريقاً في بلدة سرمين، 9 أيلول 2020 (الدفاع المدني)"
+    body = "قتل مدنيان بقصف مدفعي على بلدة سرمين اليوم الأحد 27 شباط."
+    doc = TextDoc(text=arabic.normalise(f"قصف على سرمين\n\n{caption}\n\n{body}")[0], language="ar")
+    found = dates.find_dates(doc)
+    assert [m.kind for m in found if m.start_date == "2020-09-09"] == ["archive"]
+    assert dates.incident_date(doc, found).start == "2022-02-27"
+    # with no day of its own in the text, the caption's date is the only date: kept
+    assert _date(f"قصف على سرمين\n\n{caption}\n\nقتل مدنيان بقصف مدفعي على البلدة.").start == "2020-09-09"
+    # a line holding only a date is the text's date line, not a caption
+    assert _date("قصف على سرمين\n\nالأحد 27 شباط 2022\n\nقتل مدنيان بقصف مدفعي على البلدة.").start == "2022-02-27"

@@ -249,6 +249,9 @@ class _Raw:
     d2: int | None = None
     extra: Any = None  # md/dm word order, "last", the unit of "ago", or the relative offsets
     weekday: int | None = None  # the weekday written with a day date ("Friday, May 19"), 0 = Monday
+    # a date written as the text's today or yesterday ("اليوم السبت 6 تشرين الثاني"):
+    # how many days before the text's own day it lies (0 today, 1 yesterday)
+    told_back: int | None = None
 
 
 def _month_of(lex: _Lexicon, doc: TextDoc, m: re.Match[str], group: str) -> int | None:
@@ -608,6 +611,24 @@ def published_date(doc: TextDoc) -> date | None:
     return pub
 
 
+#: A picture's caption ends its own short paragraph with a date and, often, the
+#: picture's credit: "Rescuers at the site in Idlib, 9 September 2020 (Civil Defence)".
+_CAPTION_TAIL = re.compile(r"[ \t]*(?:\([^()\n]{1,80}\))?[ \t]*(?:\n|$)")
+_CAPTION_CHARS = 300
+_ARCHIVE_DAYS = 2  # a caption dated this much before the text's own day is from the archive
+_CAPTION_WORDS = 4  # fewer words before the date make a dateline ("Tuesday 15 February 2022")
+
+
+def _is_caption(text: str, start: int, end: int) -> bool:
+    """Whether the date at ``start:end`` closes a picture's caption: the last
+    words of a short paragraph that describes, with no sentence end before it."""
+    if not _CAPTION_TAIL.match(text, end):
+        return False
+    lead = text[text.rfind("\n", 0, start) + 1:start]
+    return (len(lead) <= _CAPTION_CHARS and len(lead.split()) >= _CAPTION_WORDS
+            and not any(c in lead for c in ".!?؟"))
+
+
 def find_dates(doc: TextDoc, *, month_first: bool | None = None) -> list[DateMention]:
     """Every date expression in ``doc`` that can be resolved, in text order.
 
@@ -665,6 +686,12 @@ def find_dates(doc: TextDoc, *, month_first: bool | None = None) -> list[DateMen
                     dateline = i
                     anchor = res[0]
                     break
+            if anchor is None:
+                # "اليوم السبت 6 تشرين الثاني": the text tells its own day, which
+                # then dates its "صباح اليوم" and "أمس" (the date stays the incident's too)
+                told = next((i for i, r in enumerate(raws) if r.told_back is not None and resolved[i]), None)
+                if told is not None:
+                    anchor = resolved[told][0] + timedelta(days=raws[told].told_back)
     elif pub is None:
         for i, r in enumerate(raws):
             res = resolved[i]
@@ -698,6 +725,9 @@ def find_dates(doc: TextDoc, *, month_first: bool | None = None) -> list[DateMen
                 kind = "dateline"
         else:
             kind = _cue_kind(doc, lex, r.start, r.end)
+        if (not kind and anchor is not None and (anchor - e).days > _ARCHIVE_DAYS
+                and _is_caption(doc.text, r.start, r.end)):
+            kind = "archive"  # a picture taken before the text's own day: not the incident
         if precision == "day" and not kind and s == e:
             last_day = s
         out.append(
@@ -841,7 +871,7 @@ def _lexicon_ar() -> _ArLexicon:
     wd = _alt(weekdays)
     rel = _alt(rel_days)
     # a lead-in kept in the span: "فجر اليوم الجمعه", "يوم السبت", "مساء الخميس"
-    lead = rf"(?:(?:{parts})\s+)?(?:(?:{rel})\s+)?(?:يوم\s+)?(?:(?P<{{g}}_w>{wd})\s*,?\s*)?"
+    lead = rf"(?:(?:{parts})\s+)?(?:(?P<{{g}}_r>{rel})\s+)?(?:يوم\s+)?(?:(?P<{{g}}_w>{wd})\s*,?\s*)?"
     day = r"(?:ال)?(?:[12]\d|3[01]|0?[1-9])(?!\d)"
     year = r"(?:19|20)\d\d"
     year_tail = rf"(?:\s*[,./]?\s*(?:(?:{years})\s*)?(?P<{{g}}_y>{year})(?!\d)(?:\s*م(?!\w))?)?"
@@ -935,10 +965,12 @@ def _raw_matches_ar(doc: TextDoc, lex: _ArLexicon) -> list[_Raw]:
                 if d2 >= d1:
                     out.append(_Raw(s, e, "range", int(y) if y else None, mo, d1, d2))
             else:
-                w = m.group("dm_w")
+                w, rel = m.group("dm_w"), m.group("dm_r")
                 d = _day_num(m.group("dm_d"))
+                back = lex.relative_days[_norm(rel)] if rel else None
                 out.append(_Raw(s, e, "day", int(y) if y else None, mo, d, d, extra="dm",
-                                weekday=lex.weekdays[w] if w else None))
+                                weekday=lex.weekdays[w] if w else None,
+                                told_back=-back[0] if back and back[0] == back[1] else None))
         elif g == "md":
             w = m.group("md_w")
             d = _day_num(m.group("md_d"))

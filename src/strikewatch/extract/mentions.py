@@ -35,7 +35,7 @@ class DateMention(Mention):
     end_date: str
     precision: str  # day | week | month | year
     relative: bool = False  # resolved against `published`
-    kind: str = ""  # "" (a candidate incident date) | since | until | born | after (a release date) | dateline
+    kind: str = ""  # "" (a candidate incident date) | since | until | born | after (a release date) | dateline | archive (a picture's caption)
 
 
 @dataclass(slots=True)
