@@ -16,6 +16,7 @@ import pytest
 from strikewatch.assess.attribute import (
     EVIDENCE_KINDS,
     FlightEvidence,
+    _confusable,
     IncidentEvidence,
     attribute_incident,
     foreign_shares,
@@ -237,3 +238,18 @@ def test_shipped_foreign_shares_match_their_derivation():
     shipped = {(f["admin1"], f["period"]): f["shares"]
                for f in tomllib.loads(path.read_text(encoding="utf-8"))["priors"]["foreign"]}
     assert shipped == derived
+
+
+def test_confusion_between_actors_may_run_one_way():
+    # naming Russia is a more specific claim than blaming the regime: the
+    # regime's accusation weighs more for Russia than the other way round
+    assert SYRIA.confusable["Syrian government"]["Russia"] > SYRIA.confusable["Russia"]["Syrian government"] > 0
+    one_way = _confusable([{"from": "A", "to": ["B"], "share": 0.5}, {"actors": ["C", "D"], "share": 0.2}])
+    assert one_way == {"A": {"B": 0.5}, "C": {"D": 0.2}, "D": {"C": 0.2}}
+
+    def shares(actor: str) -> dict[str, float]:
+        p = Perpetrator(actor=actor, role="alleged", by="activists", text="warplanes")
+        att = attribute_incident(ev(admin1="Idlib", date="2019-06-01", event_type="air_strike", perpetrators=[p]), SYRIA)
+        return {e.extra["actor"]: e.weight for e in att.evidence if e.kind == "accusation"}
+
+    assert shares("Russia")["Syrian government"] < shares("Syrian government")["Russia"]

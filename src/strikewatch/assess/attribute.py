@@ -402,12 +402,16 @@ def _build_profile(raw: Mapping[str, Any]) -> Profile:
 
 
 def _confusable(groups: Iterable[Mapping[str, Any]]) -> dict[str, dict[str, float]]:
+    """accused -> {actor it may be mistaken for: share}. A group names its
+    ``actors`` (each mistaken for each other) or one way, ``from`` an accused
+    actor ``to`` those the accusation may really mean."""
     out: dict[str, dict[str, float]] = defaultdict(dict)
     for g in groups:
-        for a in g["actors"]:
-            for b in g["actors"]:
-                if a != b:
-                    out[a][b] = max(out[a].get(b, 0.0), float(g["share"]))
+        pairs = ([(g["from"], b) for b in g["to"]] if "from" in g
+                 else [(a, b) for a in g["actors"] for b in g["actors"]])
+        for a, b in pairs:
+            if a != b:
+                out[a][b] = max(out[a].get(b, 0.0), float(g["share"]))
     return dict(out)
 
 
