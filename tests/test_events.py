@@ -280,3 +280,48 @@ def test_target_hit_after_a_phrase_placing_it() -> None:
     # a place phrase then something other than a hit: no target
     doc = TextDoc("Residents of the Haddad family home in Testville said they heard jets overhead.")
     assert E.find_targets(doc, E.find_events(doc)) == []
+
+
+def test_an_anti_tank_missile_is_surface_fire() -> None:
+    doc, ev, we, ac = _all("Regime forces fired an anti-tank missile at a car near the village, killing its driver.")
+    assert E.event_type(doc, ev, we, ac) == "shelling"
+    assert [(w.weapon, w.event_type) for w in we] == [("anti-tank missile", "shelling")]
+    doc, ev, we, ac = _all("A cruise missile hit the depot near the village, killing a guard.")
+    assert E.event_type(doc, ev, we, ac) == "missile_strike"
+
+
+def test_missiles_from_a_missile_launcher_are_rocket_artillery() -> None:
+    doc, ev, we, ac = _all("The group's missile launchers fired missiles at the camp, killing a woman.")
+    assert E.event_type(doc, ev, we, ac) == "shelling"
+    assert "rocket" in {w.weapon for w in we}
+
+
+def test_a_heliborne_landing_is_a_ground_operation() -> None:
+    doc, ev, we, ac = _all("Coalition helicopters carried out a heliborne raid on a house, killing two men during the raid.")
+    assert E.event_type(doc, ev, we, ac) == "ground_attack"
+    doc, ev, we, ac = _all("Coalition helicopters carried out a raid on a house, killing two men.")
+    assert E.event_type(doc, ev, we, ac) == "air_strike"
+    doc, ev, we, ac = _all("Helicopter gunships covered paratroopers who stormed a house, killing two men.")
+    assert E.event_type(doc, ev, we, ac) == "ground_attack"
+
+
+def test_missiles_of_an_air_power_are_an_air_strike() -> None:
+    doc, ev, we, ac = _all("Israeli missiles targeted sites near the airport, killing two soldiers.")
+    assert E.event_type(doc, ev, we, ac) == "air_strike"
+    doc, ev, we, ac = _all("Missiles targeted sites near the airport, killing two soldiers.")
+    assert E.event_type(doc, ev, we, ac) == "missile_strike"
+    # a bare rocket is rocket artillery, unless an air power or an aircraft fired it
+    doc, ev, we, ac = _all("A man was killed by an Israeli rocket near his house.")
+    assert E.event_type(doc, ev, we, ac) == "air_strike"
+    doc, ev, we, ac = _all("A man was killed by a rocket near his house.")
+    assert E.event_type(doc, ev, we, ac) == "shelling"
+    doc, ev, we, ac = _all("A helicopter fired rockets at the car near his house, killing two men.")
+    assert E.event_type(doc, ev, we, ac) == "air_strike"
+
+
+def test_bombing_by_an_army_or_militia_is_shelling() -> None:
+    doc, ev, we, ac = _all("Two farmers were wounded as the villages were bombed by the army and its allied militias.")
+    assert E.event_type(doc, ev, we, ac) == "shelling"
+    # with no force named, bombing is most often from the air
+    doc, ev, we, ac = _all("Two farmers were wounded as the villages were bombed overnight.")
+    assert E.event_type(doc, ev, we, ac) == "air_strike"

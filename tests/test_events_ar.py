@@ -237,3 +237,92 @@ def test_one_incident_told_with_generic_words_takes_the_means_the_text_names() -
     inside = [e for e in ev if e.start < cut]
     assert inside and all(e.event_type == "air_strike" for e in inside)
     assert E.event_type(doc, inside, [w for w in we if w.start < cut], [], near=(0, cut)) == "shelling"
+
+
+def test_an_anti_tank_guided_missile_is_surface_fire() -> None:
+    doc, ev, we, ac = _all("أصيب ثلاثة مدنيين بعد أن استهدفت القوات سيارتهم بصاروخ موجه قرب البلدة.")
+    assert E.event_type(doc, ev, we, ac) == "shelling"
+    assert [(w.weapon, w.event_type) for w in we] == [("anti-tank missile", "shelling")]
+    # fired from a helicopter, it is the helicopter's strike
+    doc, ev, we, ac = _all("أطلقت طائرة مروحية صاروخاً موجهاً على سيارة قرب البلدة.")
+    assert E.event_type(doc, ev, we, ac) == "air_strike"
+
+
+def test_bombardment_by_an_army_or_its_forces_is_shelling() -> None:
+    for text in ("أصيب رجل في قصف قوات النظام على أطراف القرية.",
+                 "أصيب رجل في قصف جيش الاحتلال على أطراف القرية.",
+                 "أصيب رجل بقصف استهدف القرية من قبل القوات الحكومية."):
+        doc, ev, we, ac = _all(text)
+        assert E.event_type(doc, ev, we, ac) == "shelling", text
+    # its aircraft are named as such
+    doc, ev, we, ac = _all("أصيب رجل في قصف طيران النظام على أطراف القرية.")
+    assert E.event_type(doc, ev, we, ac) == "air_strike"
+
+
+def test_heavy_weapons_heavy_machine_guns_and_projectiles_are_shelling() -> None:
+    doc, ev, we, ac = _all("أصيب طفل بنيران الرشاشات الثقيلة على أطراف البلدة.")
+    assert E.event_type(doc, ev, we, ac) == "shelling"
+    doc, ev, we, ac = _all("تعرضت القرية لقصف بالأسلحة الثقيلة وأصيب مزارع.")
+    assert E.event_type(doc, ev, we, ac) == "shelling"
+    doc, ev, we, ac = _all("أصيب طفل بشظايا مقذوف سقط قرب منزله.")
+    assert E.event_type(doc, ev, we, ac) == "shelling"
+    # a light machine gun is still shooting
+    doc, ev, we, ac = _all("أطلق مسلحون النار من رشاش على سيارة فأصيب سائقها.")
+    assert E.event_type(doc, ev, we, ac) == "ground_attack"
+
+
+def test_people_under_the_rubble_were_bombed() -> None:
+    doc, ev, we, ac = _all("انتشلت فرق الإنقاذ جثتي امرأة وطفلها من تحت الأنقاض في البلدة.")
+    assert E.event_type(doc, ev, we, ac) == "air_strike"
+    # a weak, generic word: the means named wins
+    doc, ev, we, ac = _all("انتشلت فرق الإنقاذ جثتي امرأة وطفلها من تحت الأنقاض بعد قصف مدفعي على البلدة.")
+    assert E.event_type(doc, ev, we, ac) == "shelling"
+
+
+def test_an_attack_that_says_how() -> None:
+    doc, ev, we, ac = _all("أصيب ثلاثة مدنيين في هجوم صاروخي على البلدة.")
+    assert E.event_type(doc, ev, we, ac) == "shelling"
+    doc, ev, we, ac = _all("أصيب ثلاثة مدنيين في هجوم جوي على البلدة.")
+    assert E.event_type(doc, ev, we, ac) == "air_strike"
+
+
+def test_sustained_bombardment_is_artillery_fire() -> None:
+    for text in ("تعرضت القرية لقصف عنيف أسفر عن إصابة مزارع.",
+                 "أصيب مزارع في القصف التركي المكثف على القرية.",
+                 "أصيب مزارع في تجدد قصف الجيش على القرية.",
+                 "أصيب مزارع في القرية مساء أمس، ولا يزال القصف مستمرا."):
+        doc, ev, we, ac = _all(text)
+        assert E.event_type(doc, ev, we, ac) == "shelling", text
+    # the word must qualify the bombardment itself
+    doc, ev, we, ac = _all("أصيب مزارع في قصف على القرية الواقعة على الطريق الدولي، وسط توتر مستمر منذ أشهر.")
+    assert E.event_type(doc, ev, we, ac) == "air_strike"
+
+
+def test_shells_are_artillery() -> None:
+    doc, ev, we, ac = _all("قصفت القوات البلدة بعشرات القذائف وقتلت امرأة.")
+    assert "artillery" in {w.weapon for w in we}
+    # the shells outvote a raid told in passing later
+    text = ("قتلت امرأة حين قصفت القوات البلدة بعشرات القذائف صباحاً. "
+            "وقالت مصادر إن الأهالي نزحوا نحو المخيمات القريبة بعد ساعات. "
+            "ونفذت طائرة عدة غارات على قرية أخرى بعيدة.")
+    doc, ev, we, ac = _all(text)
+    assert E.event_type(doc, ev, we, ac, near=(0, len(doc.text))) == "shelling"
+
+
+def test_a_heliborne_landing_is_fought_on_the_ground() -> None:
+    text = "نفذت مروحيات التحالف عملية إنزال جوي على منزل في البلدة وقتل شخصان خلال الغارة."
+    doc, ev, we, ac = _all(text)
+    assert E.event_type(doc, ev, we, ac) == "ground_attack"
+    # without a landing, helicopters and a raid are an air strike
+    doc, ev, we, ac = _all("شنت مروحيات التحالف غارة على منزل في البلدة وقتل شخصان.")
+    assert E.event_type(doc, ev, we, ac) == "air_strike"
+
+
+def test_missiles_of_an_air_power_are_an_air_strike() -> None:
+    doc, ev, we, ac = _all("قتل عنصران بقصف صاروخي إسرائيلي استهدف مواقع قرب العاصمة.")
+    assert E.event_type(doc, ev, we, ac) == "air_strike"
+    doc, ev, we, ac = _all("استهدفت صواريخ إسرائيلية مواقع قرب العاصمة وقتل عنصران.")
+    assert E.event_type(doc, ev, we, ac) == "air_strike"
+    # unnamed, rocket fire is rocket artillery
+    doc, ev, we, ac = _all("قتل عنصران بقصف صاروخي استهدف مواقع قرب العاصمة.")
+    assert E.event_type(doc, ev, we, ac) == "shelling"

@@ -48,8 +48,11 @@ class _EventData:
     locative: re.Pattern[str] | None = None  # Arabic: data instead of the English regexes
     near_place: re.Pattern[str] | None = None
     fired: re.Pattern[str] | None = None  # Arabic: a firing verb a few words before a missile or shell
-    surface: re.Pattern[str] | None = None  # Arabic: after a generic strike word, a force with no aircraft
+    surface: re.Pattern[str] | None = None  # after a generic strike word, a force with no aircraft
     surface_window: int = 0
+    air_launched: re.Pattern[str] | None = None  # an actor whose missiles are fired from the air
+    sustained: re.Pattern[str] | None = None  # Arabic: right after a generic strike word, "heavy", "continuing"
+    sustained_window: int = 0
 
 
 @lru_cache(maxsize=4)
@@ -98,7 +101,15 @@ def _data(lang: str = "en") -> _EventData:
         nonattack=nonattack,
         violence=violence,
         name_stop=frozenset(w.lower() for w in tg.get("name_stop", ())),
+        air_launched=_air_launched_re(ev),
+        surface=word_regex(ev["surface"]["phrases"]) if ev.get("surface") else None,
+        surface_window=int(ev.get("surface", {}).get("window", 0)),
     )
+
+
+def _air_launched_re(ev) -> re.Pattern[str] | None:  # noqa: ANN001
+    phrases = ev.get("air_launched", {}).get("phrases")
+    return word_regex(phrases) if phrases else None
 
 
 def _arabic_data(ev, tg, strong_cues, cues, weapons, aircraft, targets, nonattack, violence) -> _EventData:  # noqa: ANN001
@@ -127,6 +138,9 @@ def _arabic_data(ev, tg, strong_cues, cues, weapons, aircraft, targets, nonattac
         if ev.get("fired") else None,
         surface=word_regex(ev["surface"]["phrases"]) if ev.get("surface") else None,
         surface_window=int(ev.get("surface", {}).get("window", 0)),
+        air_launched=_air_launched_re(ev),
+        sustained=word_regex(ev["sustained"]["phrases"]) if ev.get("sustained") else None,
+        sustained_window=int(ev.get("sustained", {}).get("window", 0)),
     )
 
 
@@ -137,6 +151,22 @@ def _lang(doc: TextDoc) -> str:
 def _hit_sentences(doc: TextDoc, data: _EventData) -> set[int]:
     """Indices of sentences that say something was hit/struck/destroyed."""
     return {doc.sentence_of(m.start()) for m in data.hit_re.finditer(doc.folded)}
+
+
+#: How far (characters) before and after a missile or rocket word the actor
+#: that fires it from the air may stand ("Israeli missiles", "صواريخ إسرائيلية").
+_AIR_LAUNCHED_BEFORE = 20
+_AIR_LAUNCHED_AFTER = 25
+
+
+def _air_launched(doc: TextDoc, data: _EventData, start: int, end: int) -> bool:
+    """Whether the missile or rocket word at [start, end) is said to be an
+    actor's that fires them from aircraft (events.toml ``air_launched``)."""
+    if data.air_launched is None:
+        return False
+    s0, s1 = doc.sentences[doc.sentence_of(start)] if doc.sentences else (0, len(doc.folded))
+    return bool(data.air_launched.search(doc.folded, max(s0, start - _AIR_LAUNCHED_BEFORE), start)
+                or data.air_launched.search(doc.folded, end, min(max(s1, end), end + _AIR_LAUNCHED_AFTER)))
 
 
 #: A missile or shell that the text says was fired counts as a strong cue.
@@ -154,11 +184,19 @@ def find_events(doc: TextDoc) -> list[EventMention]:
         if etype not in EVENT_TYPES:
             continue  # "none": a mask such as "tear gas" or "missile test"
         generic = bool(m.entry.get("generic"))
-        if generic:
+        # Who fired a word that says only that something was (``generic``:
+        # it also yields to any named means; ``agent``: it keeps its vote).
+        if generic or m.entry.get("agent"):
             if data.surface is not None:
                 sent_end = doc.sentences[doc.sentence_of(m.start)][1] if doc.sentences else len(doc.folded)
                 if data.surface.search(doc.folded, m.end, min(sent_end, m.end + data.surface_window)):
-                    etype = "shelling"  # "قصف المرتزقة": fired by a force with no aircraft
+                    etype = "shelling"  # "قصف المرتزقة", "bombed by the army": a force with no aircraft
+                elif data.sustained is not None and data.sustained.search(
+                        doc.folded, m.end, min(sent_end, m.end + data.sustained_window)):
+                    etype = "shelling"  # "قصف مكثف", "القصف مستمر": sustained fire on an area
+        carried = bool(m.entry.get("carried"))
+        if (etype == "missile_strike" or carried) and _air_launched(doc, data, m.start, m.end):
+            etype = "air_strike"  # "Israeli missiles": fired from aircraft
         weight = float(m.entry.get("weight", 1.0))
         if (data.fired is not None and etype in _FIRED_TYPES and weight < _FIRED_WEIGHT
                 and data.fired.search(doc.folded, max(0, m.start - 60), m.start)):
@@ -166,7 +204,8 @@ def find_events(doc: TextDoc) -> list[EventMention]:
         if doc.sentence_of(m.start) in hits:
             weight *= VERB_BOOST
         out.append(EventMention(m.start, m.end, doc.text[m.start:m.end], etype, weight,
-                                generic=generic, carried=bool(m.entry.get("carried"))))
+                                generic=generic, carried=carried, landing=bool(m.entry.get("landing")),
+                                airlift=bool(m.entry.get("airlift")) and not m.entry.get("landing")))
     doc.memo["all_events"] = tuple(out)
     return out
 
@@ -174,11 +213,12 @@ def find_events(doc: TextDoc) -> list[EventMention]:
 def find_weapons(doc: TextDoc) -> list[WeaponMention]:
     """Weapons named in the text, with the event type each implies."""
     data = _data(_lang(doc))
-    out = [
-        WeaponMention(m.start, m.end, doc.text[m.start:m.end], m.entry.label, m.entry.get("event_type"),
-                      carried=bool(m.entry.get("carried")))
-        for m in data.weapons.finditer(doc.folded)
-    ]
+    out = []
+    for m in data.weapons.finditer(doc.folded):
+        etype, carried = m.entry.get("event_type"), bool(m.entry.get("carried"))
+        if (etype == "missile_strike" or carried) and _air_launched(doc, data, m.start, m.end):
+            etype = "air_strike"  # "Israeli missiles": fired from aircraft
+        out.append(WeaponMention(m.start, m.end, doc.text[m.start:m.end], m.entry.label, etype, carried=carried))
     doc.memo["all_weapons"] = tuple(out)
     return out
 
@@ -378,6 +418,7 @@ def event_scores(
 ) -> dict[str, float]:
     """Weighted votes per event type (exposed for confidence and debugging)."""
     scores: dict[str, float] = defaultdict(float)
+    events, aircraft, airlifted = _landing(events, aircraft)
     # Missiles fired from aircraft make an air strike ("warplanes fired
     # missiles at", "an aerial strike with missiles"): in a sentence that also
     # has a strong air cue or an aircraft, missile votes go to air_strike.
@@ -406,7 +447,7 @@ def event_scores(
         elif near is not None:
             # One incident of several, told here with generic words only: they
             # refer to the means the rest of the text names, the nearest counting most.
-            how = _how_elsewhere(doc, factor)
+            how = _how_elsewhere(doc, near)
             if how:
                 events = [replace(e, event_type=how) if e.generic else e for e in events]
     for e in events:
@@ -417,24 +458,38 @@ def event_scores(
     for a in aircraft:
         etype, weight = _AIRCRAFT_VOTE.get(a.kind, ("air_strike", 1.0))
         scores[etype] += weight * factor(a.start)
+    for a in airlifted:
+        scores["ground_attack"] += _AIRCRAFT_VOTE["helicopter"][1] * factor(a.start)
     return dict(scores)
 
 
-def _how_elsewhere(doc: TextDoc, factor) -> str | None:  # noqa: ANN001
-    """The event type that the document's specific means (cues, weapons,
-    aircraft: not generic words) vote for, each weighted by ``factor``."""
-    votes: dict[str, float] = defaultdict(float)
-    for e in doc.memo.get("all_events", ()):
-        if not e.generic and e.event_type in _HOW_TYPES:
-            votes[e.event_type] += e.weight * factor(e.start)
+def _landing(
+    events: Sequence[EventMention], aircraft: Sequence[AircraftMention],
+) -> tuple[Sequence[EventMention], Sequence[AircraftMention], list[AircraftMention]]:
+    """A heliborne landing is fought on the ground: where ``events`` tell one
+    (a ``landing`` cue), its helicopters and bare "raid" words (``airlift``
+    cues) are the landing's. Returns the events (those retyped), the aircraft
+    that still vote for their own kind, and the helicopters that flew the landing."""
+    if not any(e.landing for e in events):
+        return events, aircraft, []
+    events = [replace(e, event_type="ground_attack") if e.airlift else e for e in events]
+    return events, [a for a in aircraft if a.kind != "helicopter"], [a for a in aircraft if a.kind == "helicopter"]
+
+
+def _how_elsewhere(doc: TextDoc, near: tuple[int, int]) -> str | None:
+    """The event type that the whole document's specific means (cues,
+    weapons, aircraft: not generic words) vote for, scored by event_scores
+    around ``near`` (so the nearest count most, and missiles fired from
+    aircraft are the air strike's)."""
     weapons = doc.memo.get("all_weapons")
     aircraft = doc.memo.get("all_aircraft")
-    for w in find_weapons(doc) if weapons is None else weapons:
-        if w.event_type in _HOW_TYPES:
-            votes[w.event_type] += _WEAPON_VOTE * factor(w.start)
-    for a in find_aircraft(doc) if aircraft is None else aircraft:
-        etype, weight = _AIRCRAFT_VOTE.get(a.kind, ("air_strike", 1.0))
-        votes[etype] += weight * factor(a.start)
+    votes = event_scores(
+        doc,
+        [e for e in doc.memo.get("all_events", ()) if not e.generic and e.event_type in _HOW_TYPES],
+        [w for w in (find_weapons(doc) if weapons is None else weapons) if w.event_type in _HOW_TYPES],
+        find_aircraft(doc) if aircraft is None else aircraft,
+        near,
+    )
     if not votes:
         return None
     return max(votes, key=lambda t: votes[t])

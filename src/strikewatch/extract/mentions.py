@@ -82,6 +82,8 @@ class EventMention(Mention):
     weight: float = 1.0
     generic: bool = False  # says only that something was fired ("قصف"): yields to a named means
     carried: bool = False  # a bare rocket: an aircraft's where the sentence tells an air strike
+    landing: bool = False  # tells a heliborne landing: its helicopters and raids fight on the ground
+    airlift: bool = False  # a bare "raid": a landing's where the text tells one
 
 
 @dataclass(slots=True)
