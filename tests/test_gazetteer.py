@@ -124,6 +124,12 @@ def test_display_names_are_english_and_keep_apostrophes(gaz: Gazetteer) -> None:
         ("Eastern Ghouta", "SY", "locality", 33.55, 36.40),
         ("Shayrat airbase", "SY", "campus", 34.49, 36.91),
         ("Tishrin dam", "SY", "campus", 36.38, 38.18),
+        ("Tabqa", "SY", "locality", 35.83, 38.55),
+        ("Omar oil field", "SY", "campus", 34.98, 40.75),
+        ("Kharab al-Jir airbase", "SY", "campus", 36.90, 41.99),
+        ("Ain al-Asad air base", "IQ", "campus", 33.80, 42.43),
+        ("Madaya", "SY", "locality", 33.69, 36.10),
+        ("Yarmouk Basin", "SY", "locality", 32.78, 35.88),
     ],
 )
 def test_curated_places(gaz: Gazetteer, name: str, country: str, placetype: str, lat: float, lon: float) -> None:
@@ -274,3 +280,16 @@ def test_stale_cached_indexes_are_pruned(tmp_path) -> None:
     gone = _prune_caches(tmp_path, keep=4)
     assert sorted(gone) == files[4:]
     assert all(p.exists() for p in files[:4]) and (tmp_path / "other.pickle").exists()
+
+
+def test_alternate_names_of_only_generic_words_are_not_indexed() -> None:
+    from strikewatch.geo.gazetteer import Place
+
+    g = Gazetteer.build(world=False, shipped=False)
+    g.add_places([(Place("sw:99999904", "Zorba Airbase", "campus", "IQ", "Al-Anbar", None, 33.8, 42.4, 0),
+                   ["Zorba Airbase", "Zorba Air Base", "Air Base", "Of"])])
+    assert g.lookup("Zorba Air Base") and g.lookup("Zorba Airbase")
+    assert not g.lookup("Air Base") and not g.lookup("Of")
+    # a place's own display name is kept whatever its words
+    g.add_places([(Place("sw:99999905", "Port", "locality", "FR", None, None, 45.0, 1.0, 10), ["Port"])])
+    assert g.lookup("Port")

@@ -274,3 +274,143 @@ def test_variants_of_one_country_only_point_to_it(gaz: Gazetteer) -> None:
     text = "Gunfire killed two farmers in al-Shuhail town, in the Deir Ezzor countryside."
     found = {p.text: p.location.country for p in find_places(TextDoc(text), gaz)}
     assert found.get("al-Shuhail") == "SY"
+
+
+def test_syrian_conflict_words_point_to_syria(gaz: Gazetteer) -> None:
+    # Iraq's big Ramadi, or the Deir ez-Zor village: ISIS fighting "the
+    # regime" and its allies is the Syrian war
+    loc = _loc("ISIS takes al-Ramadi; the clashes leave 30 dead among its members and Syrian allies "
+               "of the regime", gaz)
+    assert loc.country == "SY" and loc.admin1 == "Deir ez-Zor"
+
+
+def test_name_opening_an_organisations_name_is_no_place(gaz: Gazetteer) -> None:
+    names = [p.text for p in find_places(TextDoc("Fighters of the Rahman Corps repelled an assault on Zamalka."), gaz)]
+    assert "Rahman" not in names and "Zamalka" in names
+
+
+def test_besieged_town_under_its_usual_english_name(gaz: Gazetteer) -> None:
+    # the Damascus countryside's Madaya, not Mandalay's, with no other clue
+    loc = _loc("Two volunteers were killed in Madaya when helicopters struck their team.", gaz)
+    assert loc.country == "SY" and haversine_km(loc.lat, loc.lon, 33.69, 36.10) < 10
+
+
+def test_headline_verb_is_no_given_name(gaz: Gazetteer) -> None:
+    # "Targeting" opens the headline: al-Qardaha is not read as a family name after it
+    loc = _loc("Targeting al-Qardaha city with rockets leaves five dead", gaz)
+    assert loc.country == "SY" and haversine_km(loc.lat, loc.lon, 35.46, 36.06) < 10
+
+
+def test_president_given_name_is_no_place(gaz: Gazetteer) -> None:
+    text = "Rockets fell near the family home of Bashar al-Assad in Latakia province."
+    assert all(p.text != "Bashar" for p in find_places(TextDoc(text), gaz))
+
+
+def test_site_known_whole_though_its_name_is_a_given_name(gaz: Gazetteer) -> None:
+    loc = _loc("Two drones struck the Omar oil field in the Deir ez-Zor countryside on Friday.", gaz)
+    assert loc.country == "SY" and loc.precision == "exact"
+    assert haversine_km(loc.lat, loc.lon, 34.98, 40.75) < 10
+
+
+def test_generic_alternate_name_does_not_claim_other_sites(gaz: Gazetteer) -> None:
+    # one air base in the data has "Air Base" among its names: Harir's is another
+    loc = _loc("Suicide drones were launched at the Harir Air Base in Erbil, the group said.", gaz)
+    assert loc.country == "IQ" and loc.admin1 == "Erbil"
+    assert haversine_km(loc.lat, loc.lon, 36.54, 44.35) < 15
+
+
+def test_town_named_to_locate_another_is_not_the_place(gaz: Gazetteer) -> None:
+    # "X, N km southwest of Y": Y only says where X lies
+    loc = _loc("A nurse was shot dead outside a clinic in Jamame, some 400 km southwest of Mogadishu.", gaz)
+    assert loc.country == "SO" and haversine_km(loc.lat, loc.lon, 0.07, 42.75) < 25
+    # with the first place unknown, the reference is the best one can say
+    loc = _loc("A convoy was ambushed near Zorbakouki, 250 miles north of Bangui.", gaz)
+    assert loc.country == "CF" and haversine_km(loc.lat, loc.lon, 4.36, 18.55) < 25
+
+
+def test_address_names_the_country_of_its_town(gaz: Gazetteer) -> None:
+    # the Houthi words point to Yemen, where a hamlet is spelled like Riyadh;
+    # "Riyadh, Saudi Arabia" says which Riyadh
+    loc = _loc("03/02/2022: Houthi drones hit a fuel depot in Riyadh, Saudi Arabia. "
+               "Ansar Allah said the strike answered raids on Yemen.", gaz)
+    assert loc.country == "SA" and haversine_km(loc.lat, loc.lon, 24.69, 46.72) < 25
+    loc = _loc("Houthi drones targeted the airport in Abha, Asir, Saudi Arabia, the movement in Yemen said.", gaz)
+    assert loc.country == "SA" and haversine_km(loc.lat, loc.lon, 18.22, 42.51) < 25
+
+
+def test_bare_capital_gives_way_to_a_town_of_its_province(gaz: Gazetteer) -> None:
+    text = ("Russian airstrikes on Idlib kill nine. The raids came at dawn. Monitors said the jets "
+            "struck farms on the outskirts of Jisr al-Shughur, killing nine people.")
+    loc = _loc(text, gaz)
+    assert haversine_km(loc.lat, loc.lon, 35.81, 36.32) < 10
+    # the city itself, named as one, stays
+    loc = _loc("Shells hit Idlib city on Monday. Two children died. The hospital was full. "
+               "Jets later flew over Jisr al-Shughur.", gaz)
+    assert haversine_km(loc.lat, loc.lon, 35.93, 36.63) < 10
+
+
+def test_lone_name_of_a_big_town_is_not_a_provinces_loose_variant(gaz: Gazetteer) -> None:
+    # "Yei" only resembles one of a Yemeni province's names: it is the South Sudanese town
+    loc = _loc("An aid worker was assaulted at his home in Yei.", gaz)
+    assert loc.country == "SS"
+
+
+def test_part_of_a_town_is_placed_by_the_town(gaz: Gazetteer) -> None:
+    # "the X neighbourhood in Y": a namesake of X far from Y is no reading of it
+    loc = _loc("Shells killed 12 people in the Jamaliya neighbourhood in Aleppo city on Friday", gaz)
+    assert loc.admin1 == "Aleppo" and haversine_km(loc.lat, loc.lon, 36.20, 37.16) < 25
+    # a province is no town with parts: "the X area of Daraa countryside" leaves Daraa the place
+    loc = _loc("Clashes in the Zorbat area of Daraa countryside, and shelling on Hama countryside", gaz)
+    assert loc.admin1 == "Daraa"
+
+
+def test_account_display_names_are_no_places(gaz: Gazetteer) -> None:
+    text = "Qalaat Al Mudiq @QalaatAlMudiq: a drone was intercepted over Quneitra province."
+    names = [p.text for p in find_places(TextDoc(text), gaz)]
+    assert "Qalaat Al Mudiq" not in names and "Quneitra" in names
+
+
+def test_possessive_is_no_part_of_the_name(gaz: Gazetteer) -> None:
+    loc = _loc("Two soldiers were killed in missile attacks on the eastern outskirts of Latakia's suburbs", gaz)
+    assert loc.admin1 == "Latakia"
+    loc = _loc("A car bomb exploded near Kabul's main square, wounding an aid worker.", gaz)
+    assert loc.country == "AF" and haversine_km(loc.lat, loc.lon, 34.53, 69.17) < 25
+
+
+def test_kind_word_weighs_the_country_vote(gaz: Gazetteer) -> None:
+    # a Libyan province is also called "Al Shati", but no "refugee camp" is a province
+    loc = _loc("An aid worker was killed when his home in Al Shati refugee camp was bombed.", gaz)
+    assert loc.country == "PS" and haversine_km(loc.lat, loc.lon, 31.53, 34.45) < 10
+
+
+def test_abbreviated_side_names_the_province(gaz: Gazetteer) -> None:
+    # round-up headlines write "in E. Daraa", "S. Aleppo": the countryside, not the city
+    loc = _loc("Man shot dead by unidentified gunmen in S. Aleppo, May 17", gaz)
+    assert loc.admin1 == "Aleppo" and loc.precision == "region"
+
+
+def test_event_record_says_where_it_coded_the_event(gaz: Gazetteer) -> None:
+    loc = _loc("Four drones were launched toward Eilat and the Golan Heights, the group claimed. "
+               "No hits were reported. Coded to Kiryat Shmona.", gaz)
+    assert haversine_km(loc.lat, loc.lon, 33.21, 35.57) < 10
+
+
+def test_place_said_to_lie_in_a_province_is_read_there(gaz: Gazetteer) -> None:
+    # two Syrian villages are spelled alike; the one in Deir ez-Zor is meant
+    loc = _loc("A drone struck pro-Iranian positions in Mahkan badia in Deir ez Zor countryside.", gaz)
+    assert loc.country == "SY" and haversine_km(loc.lat, loc.lon, 34.98, 40.50) < 10
+    # an address's town with no namesake in the province it names gives way to the province
+    loc = _loc("Drones burned houses in La Finca, Guerrero state, on Monday.", gaz)
+    assert loc.admin1 == "Guerrero"
+
+
+def test_capital_named_as_a_city_is_not_only_its_provinces_container(gaz: Gazetteer) -> None:
+    # "Daraa city" is the city; a bare "Daraa" beside a town of the province stands for the province
+    loc = _loc("Regime shells hit Daraa city, and clashes erupted near Tafas.", gaz)
+    assert haversine_km(loc.lat, loc.lon, 32.62, 36.10) < 10
+
+
+def test_lone_name_of_a_world_district_seat_is_kept(gaz: Gazetteer) -> None:
+    # GeoNames' world towns with no population recorded are district seats, not hamlets
+    loc = _loc("Three aid workers were kidnapped as they were leaving Abeibara.", gaz)
+    assert loc.country == "ML" and haversine_km(loc.lat, loc.lon, 19.12, 1.75) < 10

