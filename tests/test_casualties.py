@@ -245,7 +245,7 @@ def test_figure_to_model() -> None:
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("4 Peshmerga members killed near the border crossing.", [("killed", "all", 4, 4, "exact")]),
+        ("4 Peshmerga members killed near the border crossing.", [("killed", "combatants", 4, 4, "exact")]),
         ("3 YPG fighters were wounded in the clashes.", [("injured", "combatants", 3, 3, "exact")]),
         ("12 members of the Islamic State killed near the bridge.", [("killed", "all", 12, 12, "exact")]),
         ('Roadside bomb kills about 7 "militants" near the town.',
@@ -374,7 +374,7 @@ def test_partitive_is_a_part() -> None:
         ("An unknown number of people were hurt.", [("injured", "all", 2, None, "vague")]),
         ("Multiple residents were wounded.", [("injured", "civilians", 2, None, "vague")]),
         ("A large number of pupils were hurt.", [("injured", "civilians", 12, None, "vague")]),
-        ("Several patients sustained serious injuries.", [("injured", "civilians", 3, None, "vague")]),
+        ("Several patients sustained serious injuries.", [("injured", "civilians", 2, None, "vague")]),
         # a determiner or an adjective before the noun: a re-mention, not a count
         ("The injured farmers were taken to a clinic.", []),
         ("The wounded shepherds were carried away.", []),
@@ -535,3 +535,92 @@ def test_teaser_lines_give_way_to_the_story() -> None:
             "A drone struck a group of shepherds on Sunday, the monitor said, and their flock was lost too.\n\n"
             "Twelve people killed in shelling of a northern town")
     assert reconcile(figs(text)).killed.best == 7
+
+
+def test_a_bare_plural_gives_way_to_a_counted_group() -> None:
+    # "injuring others" says some were hurt; the counted woman gives the civilians' toll
+    cas = reconcile(figs("Shelling hit the camp, injuring others. A woman was wounded by shrapnel."))
+    assert cas.to_dict()["civilians_injured"]["best"] == 1
+
+
+def test_an_exact_one_stands_beside_a_bare_plural() -> None:
+    # a bare plural (two or more) does not outbid the one victim counted; "dozens" does
+    cas = reconcile(figs("Civilians were killed when the shell hit the road. One civilian was killed in the market."))
+    assert cas.civilians_killed.best == 1
+    cas = reconcile(figs("Dozens of civilians were killed in the shelling. One civilian was killed in the market."))
+    assert cas.civilians_killed.best == 24
+
+
+def test_parts_of_a_cumulative_total_are_cumulative() -> None:
+    found = figs("The group says 3,050 civilians, including 950 children, have been killed.")
+    assert found and all(f.other_event for f in found)
+
+
+def test_a_vague_part_does_not_raise_a_counted_toll() -> None:
+    cas = reconcile(figs("Seven civilians were killed in the attack on the prison. "
+                         "Dozens of children were killed, the group said."))
+    assert cas.civilians_killed.best == 7
+    assert cas.killed.best == 7
+
+
+def test_parts_of_another_total_do_not_raise_the_toll() -> None:
+    # the toll is the one civilian told twice; the seven children belong to the ten
+    cas = reconcile(figs("The strike on Tuesday killed a civilian, the monitor said. Officials confirmed that "
+                         "a civilian was killed. In Kabul a drone killed 10 civilians, including seven children."))
+    assert cas.civilians_killed.best == 1
+    assert cas.killed.best == 1
+
+
+def test_quoted_measure_and_received() -> None:
+    assert simple("A man sustained \u201cminor injuries\u201d in the blast.") == [("injured", "all", 1, 1, "exact")]
+    assert simple("Two men received minor injuries.") == [("injured", "all", 2, 2, "exact")]
+
+
+def test_a_bare_count_after_a_comma_is_a_subject_of_its_own() -> None:
+    # the teacher is one of the nine killed, not one of the injured
+    found = simple("Nine civilians were killed, including a teacher, and four were injured.")
+    assert found == [("killed", "civilians", 9, 9, "exact"), ("killed", "civilians", 1, 1, "exact"),
+                     ("injured", "all", 4, 4, "exact")]
+
+
+def test_ages_after_names_and_named_victims_add_up() -> None:
+    found = figs("Omar Khalil, 34, was wounded, and Rami Saleh, 9, was wounded.")
+    assert [(f.measure, f.low) for f in found] == [("injured", 1), ("injured", 1)]
+    assert reconcile(found).injured.best == 2
+
+
+def test_measure_noun_before_a_named_victim() -> None:
+    assert simple("The shelling led to the death of the citizen Hasan Ali Darwish.") == [
+        ("killed", "all", 1, 1, "exact")]
+    assert [(f.measure, f.low) for f in figs("The shelling caused the injury of journalist Rana Omar.")] == [
+        ("injured", 1)]
+
+
+def test_a_bound_on_the_civilians_is_no_estimate_beside_a_count() -> None:
+    cas = reconcile(figs("Twenty civilians were killed or injured. Eight people were wounded."))
+    assert cas.injured.best == 8
+    assert cas.to_dict()["civilians_injured"]["best"] is None
+
+
+def test_others_after_a_noun_of_harm() -> None:
+    found = simple("Medics reported the death of two farmers and the injury of others in the shelling.")
+    assert ("injured", "all", 2, None, "vague") in found
+
+
+def test_a_name_in_apposition_before_the_verb() -> None:
+    found = figs("A drone hit the car. The mayor of the town, Gabriel Hanna, was wounded.")
+    assert [(f.measure, f.low) for f in found] == [("injured", 1)]
+
+
+def test_an_up_to_in_words_is_kept_beside_a_count() -> None:
+    # "up to 15" is the report's own bound on the injured civilians, not a killed-and-injured count
+    cas = reconcile(figs("The strike killed eight people, injuring up to 15 other civilians. "
+                         "A man, Omar Saleh Hasan, was severely injured."))
+    assert cas.to_dict()["civilians_injured"]["best"] == 15
+
+
+def test_more_person_nouns() -> None:
+    assert simple("The blast killed three peshmerga fighters near the checkpoint.") == [
+        ("killed", "combatants", 3, 3, "exact")]
+    assert simple("Two peshmerga were wounded.") == [("injured", "combatants", 2, 2, "exact")]
+    assert reconcile(figs("A monk and a girl were killed in the blast.")).killed.best == 2

@@ -155,7 +155,7 @@ def test_dead_and_wounded_without_count() -> None:
 
 def test_single_casualty_noun_before_another() -> None:
     assert _figs("شهيدة وعدة إصابات بقصف على البلدة") == [
-        ("killed", "all", 1, 1, "exact"), ("injured", "all", 3, None, "vague")]
+        ("killed", "all", 1, 1, "exact"), ("injured", "all", 2, None, "vague")]
     assert _figs("الشهيد بإذن الله سامر العلي") == []
     assert _figs("نسأل الله أن يتقبله شهيداً وأن يرحمه") == []
 
@@ -346,3 +346,58 @@ def test_words_of_a_count_are_no_town_that_starts_an_incident() -> None:
             "وقال إن طفلة أصيبت بجروح في المكان.\n\n"
             "وأكد أن الفرق انتشلت جثث 9 أشخاص على الأقل قتلوا بقصف واشتباكات عقب الإنزال.")
     assert _incident_best(text, "killed") == 9
+
+
+def test_bare_plural_gives_way_to_a_counted_group() -> None:
+    # "قتلى وجرحى" in a headline says some died; the counted woman gives the civilians' toll
+    text = "سقوط قتلى وجرحى بقصف على البلدة. وقتلت امرأة وأصيب طفلان في القصف."
+    assert _best(text, "civilians_killed") == 1
+
+
+def test_dual_civilians_state_the_civilian_toll() -> None:
+    (f,) = [f for f in find_figures(_doc("استشهد مدنيان بقصف على القرية"), []) if f.measure == "killed"]
+    assert (f.group, f.low, f.part) == ("civilians", 2, False)
+
+
+def test_a_vague_quantity_of_things_is_no_count() -> None:
+    assert find_numbers(_doc("سقطت عدة قذائف على الحي وعشرات الغارات على الريف")) == []
+    assert _figs("رصد النشطاء سقوط عدة قذائف على المخيم") == []
+
+
+def test_a_count_after_a_date_line() -> None:
+    assert _figs("12.03.2022\n3 شهداء وعدد من الجرحى بقصف على البلدة")[:1] == [("killed", "all", 3, 3, "exact")]
+
+
+@pytest.mark.parametrize("text", [
+    "وأحصى الفريق مقتل 12 مدنياً في هجمات على المنطقة",
+    "ووفق إحصائية للمنظمة قتل 30 مدنياً في المنطقة",
+    "ومنذ افتتاح المخيم قتل 5 أشخاص بالقصف",
+])
+def test_tallies_are_other_events(text: str) -> None:
+    assert _figs(text) == []
+
+
+def test_a_bound_on_the_civilians_is_no_estimate_beside_a_count() -> None:
+    text = "قتل وجرح 20 مدنياً بقصف على المدينة، وأصيب 8 أشخاص بجروح."
+    assert _best(text, "injured") == 8
+    assert _best(text, "civilians_injured") is None
+
+
+def test_assassination_is_a_killing_an_attempt_is_not() -> None:
+    assert _figs("أعلنت القيادة اغتيال عنصرين من التنظيم بغارة جوية قرب البلدة") == [
+        ("killed", "combatants", 2, 2, "exact")]
+    assert _figs("نجا القيادي من محاولة اغتيال عنصرين من التنظيم قرب البلدة") == []
+
+
+
+def test_of_one_family_stands_between_the_victims_and_their_measure() -> None:
+    text = "قال الدفاع المدني إن 6 مدنيين من عائلة واحدة أصيبوا بقصف على البلدة"
+    assert _figs(text) == [("injured", "civilians", 6, 6, "exact")]
+    assert _best("مقتل 8 أشخاص من أسرة واحدة بينهم 5 أطفال بقصف على القرية", "children_killed") == 5
+
+
+def test_subsets_after_the_wounds() -> None:
+    text = "إصابة 7 مدنيين بجروح متفاوتة، بينهم 4 أطفال، بقصف مدفعي على البلدة"
+    assert _best(text, "civilians_injured") == 7
+    assert _best(text, "children_injured") == 4
+

@@ -50,7 +50,7 @@ def _nums(text: str) -> list[tuple[str, int | None, int | None, str]]:
         ("four or five people", ("four or five", 4, 5, "range")),
         ("dozens of people", ("dozens", 24, None, "vague")),
         ("scores of people", ("scores", 40, None, "vague")),
-        ("several people", ("several", 3, None, "vague")),
+        ("several people", ("several", 2, None, "vague")),
         ("a few people", ("a few", 2, None, "vague")),
         ("hundreds of people", ("hundreds", 200, None, "vague")),
         ("a number of people", ("a number of", 2, None, "vague")),
@@ -130,3 +130,9 @@ def test_count_after_a_year() -> None:
 )
 def test_others_is_vague_only_alone(text: str, expected: list[tuple]) -> None:
     assert _nums(text) == expected
+
+
+def test_age_between_commas_after_a_name() -> None:
+    assert _nums("Omar Khalil, 34, was wounded") == []
+    # after a place or a single word the count stands
+    assert _nums("In Aleppo, 12 were killed")[-1][1] == 12

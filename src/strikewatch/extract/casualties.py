@@ -17,8 +17,10 @@ these ways (all vocabulary is in ``data/lexicons/en/casualties.toml``):
 * no count at all: plural victims ("civilians were injured", "injuring
   passengers", "the blast caused injuries") are vague, low 2, like "many" (not
   after a determiner or an adjective: "the injured farmers" is a re-mention);
-  one victim named ("Samir Nasser (41) was killed", "killing journalist Samir
-  Nasser") or after a possessive ("a man and his son") counts one;
+  one victim named ("Samir Nasser (41) was killed", "Samir Nasser, 41, was
+  killed", "killing journalist Samir Nasser", "the death of the citizen Samir
+  Nasser") or after a possessive ("a man and his son") counts one, and victims
+  named one after another in a sentence add up;
 * killed and injured together after the count ("nine persons were killed or
   injured", "7 martyrs and wounded") read like "casualties" (below);
 * re-mentions are not figures: "several bodies had not yet been identified";
@@ -48,7 +50,8 @@ Conventions:
   (a cue such as "since the start of the war", "this year", "a previous
   strike" in the same sentence and clause), and counts of 1,000 or more
   (``max_count`` in the lexicon: single attacks almost never reach it, war
-  tolls always do). They are kept, not counted. So are figures in teaser lines
+  tolls always do), and the parts of such a total ("3,037 civilians, including
+  924 children"). They are kept, not counted. So are figures in teaser lines
   (related stories' headlines around a scraped story) when the story's prose
   gives a figure of the same measure.
 * ``source`` is the nearest :class:`SourceMention` in the figure's sentence,
@@ -68,8 +71,8 @@ figures not marked ``other_event``:
   victims") names a victim rather than a toll and is left out when larger
   specific counts exist (unless it is told first and more often than any of
   them: a lone victim beside another strike's count), and an exact one when
-  only vague counts above one exist ("her son was injured" among "dozens
-  injured"). Without specific
+  only vague counts above a bare plural's two exist ("her son was injured"
+  among "dozens injured"). Without specific
   figures: the highest vague low, else the "up to" value. Never an average no
   source gave. (Weighting the lead's figure over the most cited one was
   measured on the development sets and gave no clear gain.)
@@ -89,11 +92,19 @@ figures not marked ``other_event``:
   of a list's own total: "a man and a boy" are two people, one of them a
   child); with no ``all`` figure, ``<m>`` (everyone) is civilians (given or
   derived) plus combatants. An explicit figure always wins over a derived one.
+* Bare plurals: an everyone key whose figures are all bare plurals (vague, low
+  2: "killed and wounded", "others injured") states no total beside a counted
+  group ("… a woman was killed"): the civilians are derived from the counted
+  parts as if no everyone figure were given (everyone keeps the plural's two).
+* Bounds: civilians counted only by killed-and-injured bounds ("20 civilians
+  killed or injured") get no best of their own beside a count of everyone's
+  injured; a bound written as one ("up to 15 civilians") keeps its value.
 * Consistency: everyone >= civilians >= each of children, women and medical
-  staff. A smaller group's low, best and high raise the larger group's (the
-  spec example: "at least 23 civilians" and "the toll reached 50" give
-  civilians 23 and everyone 50; a lone "23 civilians" with "10 people" gives
-  everyone 23).
+  staff (a part counted only vaguely, "dozens of children", or only as a part
+  of another, larger total than the toll chosen, raises nothing). A smaller
+  group's low, best and high raise the larger group's (the spec example: "at
+  least 23 civilians" and "the toll reached 50" give civilians 23 and everyone
+  50; a lone "23 civilians" with "10 people" gives everyone 23).
 """
 
 from __future__ import annotations
@@ -117,7 +128,7 @@ _AUX = (
     "later|allegedly|subsequently|feared|believed|said|thought|to|remain|remained|still|"
     "seriously|critically|severely|lightly|slightly|badly|moderately|who|found|"
     "both|initially|immediately|instantly|tragically|now|either|sexually|physically|sustained|"
-    "suffered|suffering|sustaining|serious|severe|minor|various|critical|moderate|light|varying|"
+    "suffered|suffering|sustaining|received|serious|severe|minor|various|critical|moderate|light|varying|"
     "people|persons|others"
 )
 _FILL = (
@@ -178,16 +189,22 @@ _BARE_BEFORE = re.compile(r"(?:^|[.,;:!?(\"'-]|\b(?:that|while|when|where|but|af
 # two or more words written with a capital); a count of one.
 _NAME = r"[A-Z][\w'\u2019.-]+(?:\s+(?:(?:al|el|bin|ibn|abu|abd|de|van|von)[-\s])?[A-Z][\w'\u2019.-]+){1,5}"
 _NAMED_POST = re.compile(
-    rf"(?<![\w'\u2019-])(?P<name>{_NAME})(?:\s*\(\d{{1,3}}\))?(?:,\s+(?:a|an|the|his|her)\s+[^,.;:()]{{1,60}},)?"
-    r"\s+(?:was|has\s+been|had\s+been)(?:\s+(?:reportedly|also|later|allegedly|immediately|"
+    rf"(?<![\w'\u2019-])(?P<name>{_NAME})(?:\s*\(\d{{1,3}}\)|,\s*\d{{1,3}},)?"
+    r"(?:,\s+(?:a|an|the|his|her)\s+[^,.;:()]{1,60},)?"
+    # the name in apposition after a role: "the council's co-chair, Gabriel Hanna, was wounded"
+    r",?\s+(?:was|has\s+been|had\s+been)(?:\s+(?:reportedly|also|later|allegedly|immediately|"
     r"instantly|fatally|seriously|critically|severely|lightly|slightly|badly))*"
     r"\s+(?P<m>killed|shot\s+dead|injured|wounded)\b"
 )
 _NAMED_ANCHOR = re.compile(r"\b(?:was|been)\s+(?:[a-z]+\s+){0,2}?(?:killed|shot\s+dead|injured|wounded)\b")
-_NAMED_PRE = re.compile(
-    r"\b(?P<m>killing|killed|injuring|injured|wounding|wounded)\s+(?:(?:[a-z][a-z-]+)\s+){0,2}?"
-    rf"(?P<name>{_NAME})(?=\s*[,.;:(]|\s+(?:and|in|on|at|when|while|who|as|after|during)\b)"
-)
+_NAMED_AFTER = (r"\s+(?:(?:[a-z][a-z-]+)\s+){0,2}?"
+                rf"(?P<name>{_NAME})(?=\s*[,.;:(]|\s+(?:and|in|on|at|when|while|who|as|after|during)\b)")
+_NAMED_PRE = re.compile(r"\b(?P<m>killing|killed|injuring|injured|wounding|wounded)" + _NAMED_AFTER)
+# the same after a noun of the measure: "the death of the citizen Ali Hasan", "the injury of
+# journalist …" (scanned only where the text holds one of these nouns)
+_NAMED_NOUNS = ("death of", "killing of", "loss of", "injury of", "wounding of")
+_NAMED_NOUN = re.compile(rf"\b(?P<m>{'|'.join(_NAMED_NOUNS)})" + _NAMED_AFTER)
+_NAMED_JOIN = re.compile(r"\s*(?:,\s*)?(?:and\s+)?")
 _NAMED_ROLE = re.compile(r"^(?:(?:[a-z][a-z-]+)\s+){0,2}$")
 # The victim as a pronoun right after a measure verb: "killing him", "wounded her" (a count
 # of one). Only where the pronoun ends the phrase: "killing her son" is the possessive's.
@@ -260,8 +277,10 @@ def _rules() -> _Rules:
         rf"(?:\s+(?P<pq>{post_q})\b)?"
         r"(?:\s*,\s*(?:including|among\s+them|among\s+whom|mostly|mainly|most\s+of\s+them|all\s+of\s+them)"
         r"\b[^,.;:]{0,80},|\s*\([^()]{0,80}\)|\s*,)?"
-        rf"(?:\s+(?:{_AUX}|(?!killed\b)[a-z]+ed(?:\s+up)?(?:\s+and|,)(?!\s+(?:others|people|persons|another|\d)))\b){{0,6}}"
-        rf"\s*\b(?P<m>{_alt(after)})\b"
+        # a quoted phrase of the measure: "sustained \"minor injuries\""
+        rf"(?:\s+\"?(?:{_AUX}|(?!killed\b)[a-z]+ed(?:\s+up)?(?:\s+and|,)"
+        r"(?!\s+(?:others|people|persons|another|\d)))\b){0,6}"
+        rf"\s*\"?\b(?P<m>{_alt(after)})\b"
     )
     pre = re.compile(rf"\b(?P<m>{_alt(before)})(?:\s+(?:{_FILL})\b){{0,3}}\s*$")
     noun_after = re.compile(
@@ -299,7 +318,9 @@ def _rules() -> _Rules:
     count_in_gap = re.compile(rf"\b(?:\d+|an?|{units})\s+(?:(?:{mods})\s+){{0,2}}(?:{persons})\b"
                               rf"|\b(?:his|her|their)\s+(?:(?:{mods})\s+){{0,2}}(?:{_alt(raw['persons']['singular'])})\b")
     # "four children, and others injured": a second subject with a verb of its own
-    conjunct = re.compile(rf",\s*(?:and|or)\s+(?:(?:{mods})\s+){{0,2}}(?:{persons})\b")
+    # (or a bare count: "11 civilians were killed, including a journalist, and six were injured")
+    conjunct = re.compile(rf",\s*(?:and|or)\s+(?:(?:(?:{mods})\s+){{0,2}}(?:{persons})\b"
+                          rf"|(?:\d+|{units})\s*$)")
     no_aux = frozenset(k for k in verbs if k.endswith("ed") or k in ("died", "dies", "slain", "hurt", "dead"))
     # Plural victims without a count ("civilians were injured", "injuring civilians",
     # "caused injuries"): more than one, like "many" (vague, low 2).
@@ -434,6 +455,7 @@ def find_figures(doc: TextDoc, sources: list[SourceMention]) -> list[FigureMenti
     for f in figures:
         if (f.low or 0) >= rules.max_count or (f.high or 0) >= rules.max_count:
             f.other_event = True
+    _parts_follow(doc, figures)
     _mark_teasers(doc, figures)
     _assign_sources(doc, figures, sources)
     return figures
@@ -474,6 +496,19 @@ def _mark_contained(figures: list[FigureMention]) -> None:
             f.part = True
         if f.end > reach:
             reach, holder = f.end, f
+
+
+def _parts_follow(doc: TextDoc, figures: list[FigureMention]) -> None:
+    """The parts of a total that tells of another event or a cumulative toll tell of it too:
+    "3,037 civilians, including 924 children, were killed" (since the war began) counts
+    neither. A part belongs to the last whole figure before it in its sentence."""
+    holder: FigureMention | None = None
+    for f in figures:  # in text order
+        if not f.part:
+            holder = f
+        elif (holder is not None and holder.other_event and holder.measure == f.measure
+              and doc.sentence_of(holder.start) == doc.sentence_of(f.start)):
+            f.other_event = True
 
 
 def _breakdowns(figures: list[FigureMention], folded: str) -> None:
@@ -753,23 +788,34 @@ def _named(doc: TextDoc, rules: _Rules, figures: list[FigureMention]) -> list[Fi
     text = doc.text
     post = [m for a in _NAMED_ANCHOR.finditer(doc.folded)
             for m in _NAMED_POST.finditer(text, max(0, a.start() - 160), a.end())]
-    for pat, found in ((_NAMED_POST, post), (_NAMED_PRE, _NAMED_PRE.finditer(text))):
+    pre = list(_NAMED_PRE.finditer(text))
+    if any(w in doc.folded for w in _NAMED_NOUNS):
+        pre += _NAMED_NOUN.finditer(text)
+    for pat, found in ((_NAMED_POST, post), (_NAMED_PRE, pre)):
         for m in found:
             s, e = m.start(), m.end()
             if not free(s, e):
                 continue
             group = "all"
             if pat is _NAMED_PRE:
-                role = doc.folded[m.end("m"):m.start("name")].strip()
+                role = doc.folded[m.end("m"):m.start("name")].strip().removeprefix("the ")
                 if role and role not in rules.groups:
                     continue  # only a person noun ("journalist", "engineer") may stand before the name
                 if role:
                     group, _ = _group(rules, role, "")
-            word = m.group("m")
-            measure = "killed" if word.startswith(("kill", "shot")) else "injured"
+            word = doc.folded[m.start("m"):m.end("m")]
+            measure = "killed" if re.search(r"kill|shot|death|loss", word) else "injured"
             out.append(FigureMention(start=s, end=e, text=text[s:e], measure=measure, group=group,
                                      low=1, high=1, qualifier="exact"))
             taken.append((s, e))
+    # victims named one after another ("A, 45, was injured, and B, 11, was injured") add up
+    out.sort(key=lambda f: f.start)
+    for a, b in zip(out, out[1:]):
+        if (a.measure == b.measure and doc.sentence_of(a.start) == doc.sentence_of(b.start)
+                and _NAMED_JOIN.fullmatch(doc.folded, a.end, b.start)):
+            if a.list_id is None:
+                a.list_id = a.start
+            b.list_id = a.list_id
     return out
 
 
@@ -850,7 +896,7 @@ def _range(figures: list[FigureMention]) -> Range | None:
     if any(v > 1 for v in specific) and not _lone_victim(figures):
         # a single person named ("a man", "one of the victims") is a victim, not a toll
         specific = [v for v in specific if v > 1]
-    elif any(v > 1 for v in vague):
+    elif any(v > 2 for v in vague):
         # "a son was injured" and "dozens were injured": the named one is among the dozens
         specific = [f.low for f in figures if f.qualifier in _SPECIFIC and f.low is not None
                     and not (f.low == 1 and f.qualifier == "exact")]
@@ -942,6 +988,46 @@ def _floor(r: Range | None, subs: list[Range | None]) -> Range | None:
 
 
 _CIVILIAN_PARTS = ("children", "women", "medical_staff")
+#: how far a part may stand after the total it belongs to ("12 killed, including …")
+_PART_REACH = 100
+
+
+@lru_cache(maxsize=1)
+def _hedge_re() -> re.Pattern[str]:
+    en = [k for k, v in lexicon().qualifiers.items() if v == "up_to"]
+    ar = [_ar(k) for k, v in lexicon_ar().raw["qualifiers"].items() if v == "up_to"]
+    return re.compile(rf"\b(?:{_alt(en)})\b|(?<![\u0600-\u06ff])(?:{_ar_alt(ar)})(?![\u0600-\u06ff])")
+
+
+def _hedged(f: FigureMention) -> bool:
+    """Whether an "up to" figure says so in words ("up to 15 injured", "ما يصل إلى 15"),
+    rather than bounding the injured by a count of killed and injured together."""
+    return bool(_hedge_re().search(f.text.lower()))
+
+
+def _parents(figures: list[FigureMention]) -> dict[int, FigureMention]:
+    """The total each part belongs to (by the part's id): the last whole figure of its
+    measure, of everyone or the civilians, shortly before it."""
+    out: dict[int, FigureMention] = {}
+    last: dict[str, FigureMention] = {}
+    for f in sorted(figures, key=lambda f: f.start):
+        if f.other_event:
+            continue
+        if not f.part:
+            if f.group in ("all", "civilians"):
+                last[f.measure] = f
+            continue
+        p = last.get(f.measure)
+        if p is not None and f.start - p.end <= _PART_REACH:
+            out[id(f)] = p
+    return out
+
+
+def _parts_of_other(figures: list[FigureMention], parent: dict[int, FigureMention], best: int | None) -> bool:
+    """Whether a group's figures are all parts of totals larger than the toll chosen
+    (``best``): they tell of a count the toll is not."""
+    return bool(figures) and best is not None and all(
+        f.part and id(f) in parent and (parent[id(f)].low or 0) > best for f in figures)
 
 
 def reconcile(figures: list[FigureMention]) -> Casualties:
@@ -950,9 +1036,16 @@ def reconcile(figures: list[FigureMention]) -> Casualties:
     for f in _effective(figures):
         by_key.setdefault((f.measure, f.group), []).append(f)
     ranges: dict[str, Range] = {}
+    parent = _parents(figures)
     for measure in ("killed", "injured", "missing"):
+        bare = by_key.get((measure, "all"), [])
+        # a plural with no count ("قتلى وجرحى") beside a counted group ("… وقتلت امرأة") states
+        # no total of everyone: the civilians come from the counted group
+        bare_all = bool(bare) and all(f.qualifier == "vague" and (f.low or 0) <= 2 for f in bare) and any(
+            f.qualifier in _SPECIFIC for (m, g), fs in by_key.items() if m == measure and g != "all"
+            for f in fs)
         alls = [f for f in by_key.get((measure, "all"), []) if f.text and not f.part]
-        stated_all = bool(alls)
+        stated_all = bool(alls) and not bare_all
         # a list's sum ("two officials and their driver") is a total the parts belong to
         totals = [f for f in by_key.get((measure, "all"), []) if not f.part]
         all_best = _range(totals).best if totals else None
@@ -973,11 +1066,22 @@ def reconcile(figures: list[FigureMention]) -> Casualties:
         derived = civ is None
         if civ is None and not stated_all:
             civ = _sum([r for g in _CIVILIAN_PARTS if (r := own.get(g)) is not None])
-            whole = own.get("all")
+            whole = None if bare_all else own.get("all")
             if civ is not None and whole is not None and (civ.best or 0) < (whole.best or 0):
                 civ = None  # "a man and a boy": the children alone do not count the civilians
+        if (civ is not None and not derived and own.get("all") is not None
+                and all(f.qualifier == "up_to" and not _hedged(f) for f in by_key.get((measure, "civilians"), []))
+                and any(f.qualifier != "up_to" for f in by_key.get((measure, "all"), []))):
+            # "45 civilians killed or injured" bounds the injured civilians; with a count of the
+            # injured given ("more than 30 injured") it is no estimate of them
+            civ = Range(low=civ.low, best=None, high=civ.high)
         # Consistency: everyone >= civilians >= each of children, women, medical staff.
-        subs = [own.get(g) for g in _CIVILIAN_PARTS]
+        # No floor from a vague count of a part ("dozens of children") under a counted toll, nor
+        # from the parts of a total the toll is not ("… killed 10 civilians, including seven
+        # children" told of another strike, beside the one civilian killed in this one).
+        vague = {g for (m, g), fs in by_key.items() if m == measure and all(f.qualifier == "vague" for f in fs)}
+        subs = [own.get(g) for g in _CIVILIAN_PARTS if civ is None or derived or "civilians" in vague
+                or not (g in vague or _parts_of_other(by_key.get((measure, g), []), parent, civ.best))]
         if civ is not None and not derived:
             civ = _floor(civ, subs)
         everyone = own.get("all") or _sum([r for r in (civ, own.get("combatants")) if r is not None])
@@ -1055,7 +1159,8 @@ def figure_to_model(f: FigureMention) -> Figure:
 # and a plural "two or more" (vague, low 2) as in English; a plural after the
 # article ("المدنيين") is a re-mention, no count. Lists go on with "و"
 # ("مقتل امرأة وطفلين", additive) and subsets follow "بينهم"/"منهم" ("مقتل 5
-# مدنيين بينهم طفلان", parts). "شهداء وجرحى" with no count gives the dead as a
+# مدنيين بينهم طفلان", parts), also after "من عائلة واحدة" or the wounds ("إصابة 5
+# مدنيين بجروح، بينهم 3 أطفال"). "شهداء وجرحى" with no count gives the dead as a
 # bare plural (vague, low 2) besides the injured bound; a lone "شهيد" counts one
 # only before another casualty noun ("شهيد وعدد من الجرحى"); "فقدان شخص لحياته"
 # is a death, not a person missing; "مقتل كل من "أ" و"ب"" counts the quoted
@@ -1149,7 +1254,9 @@ def _rules_ar() -> _ArRules:
         noun=re.compile(rf"(?P<al>ال)?(?P<noun>{noun_alt})(?!\w)"),
         # a noun at a word start, or after the conjunction "و"
         noun_scan=re.compile(rf"(?<![\u0600-\u06ff])و?(?P<np>(?:ال)?(?:{noun_alt})(?!\w))"),
-        mods=re.compile(rf"(?:\s+(?:ال)?(?:{mods})(?!\w))*"),
+        # modifiers, then "of one family" ("5 مدنيين من عائلة واحدة أصيبوا")
+        mods=re.compile(rf"(?:\s+(?:ال)?(?:{mods})(?!\w))*"
+                        rf"(?:\s+(?:{_ar_alt(_ar(w) for w in raw['persons']['family'])})(?!\w))?"),
         before=re.compile(
             rf"(?<![\u0600-\u06ff]){_AR_PREFIX}(?P<m>{_ar_alt(measure_before)})(?:\s+(?:{between}))?"
             r"(?:\s+(?:نحو|حوالي))?\s*\(?$"),
@@ -1236,6 +1343,8 @@ def _rules_ar() -> _ArRules:
     )
 
 
+#: the wounds after the injured, before their subsets ("بجروح متفاوتة، بينهم …")
+_AR_WOUNDS = re.compile(r"\s+ب(?:جروح|جراح)(?:\s+(?:متفاوته|بليغه|طفيفه|خطيره|متوسطه|مختلفه))?")
 _AR_NAME_WORD = re.compile(r"\s+(?:(\"[^\"\n]{2,40}\")|([\u0621-\u064a]{2,})(?!\w))")
 _AR_GAP_WORD = re.compile(r"\s+#?([\u0621-\u064a]{2,})(?!\w)")
 
@@ -1470,6 +1579,8 @@ def _find_figures_ar(doc: TextDoc, sources: list[SourceMention]) -> list[FigureM
             if one:
                 pos = _ar_name_end(t, pos, rules, nums)
             s = rules.subset_next.match(t, pos)
+            if s is None and head.measure == "injured" and (w := _AR_WOUNDS.match(t, pos)):
+                s = rules.subset_next.match(t, w.end())  # "إصابة 5 مدنيين بجروح، بينهم 3 أطفال"
             sub = s is not None or in_subset  # "بينهم 4 أطفال وامرأة": both parts
             in_subset = sub
             if s is None:
@@ -1647,6 +1758,7 @@ def _find_figures_ar(doc: TextDoc, sources: list[SourceMention]) -> list[FigureM
             f.other_event = True
         elif f.qualifier == "vague" and rules.habitual.search(t, max(0, f.start - 30), f.start):
             f.other_event = True  # "… ما يسفر عن وقوع ضحايا": what the shelling does, not a toll
+    _parts_follow(doc, figures)
     _mark_teasers(doc, figures, specific=True)
     _assign_sources(doc, figures, sources)
     return figures

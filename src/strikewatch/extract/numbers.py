@@ -191,7 +191,9 @@ _YEAR = re.compile(r"(?:19|20)\d\d")
 _AFTER_YEAR = re.compile(r"(?<![\d.,:/-])(?:19|20)\d\d,?\s+$")
 _OTHERS_BEFORE = re.compile(
     r"(?:\d|\b(?:the|these|those|all|some|any|many|several|few|numerous|dozens|hundreds|scores|tens|"
-    r"of|among|amongst|and\s+the|no|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
+    # "of" points back ("two of others"), but not after a noun of harm: "the injury of others"
+    r"(?<!injury\s)(?<!injuries\s)(?<!wounding\s)(?<!death\s)(?<!deaths\s)of|"
+    r"among|amongst|and\s+the|no|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
     r"twenty|thirty|forty|fifty|dozen|hundred|thousand|more|other|his|her|their|its|our|"
     r"several|various|both|each|with|to|from|for|like|as|than|by|whom|number\s+of))[\s,]*$"
 )
@@ -199,6 +201,8 @@ _OTHERS_BEFORE = re.compile(
 
 def _norm_ws(s: str) -> str:
     return re.sub(r"\s+", " ", s)
+#: a name (two words written with capitals), then a comma: a number between commas after it is an age
+_AGE_COMMA = re.compile(r"\b[A-Z][a-z'\u2019-]+\s+[A-Z][a-z'\u2019-]+,\s*$")
 _AGE_PAREN = re.compile(r"^\s*(?:or\s+\d+\s*)?(?:years?(?:\s+old)?\s*)?\)")
 
 
@@ -250,6 +254,9 @@ def _mention(m: re.Match[str], doc: TextDoc, lex: Lexicon) -> NumberMention | No
             return None
         if before.endswith("(") and _AGE_PAREN.match(after):
             return None
+        if after.startswith(",") and m.group("n1") and m.group("n2") is None \
+                and _AGE_COMMA.search(doc.text, max(0, core_start - 40), core_start):
+            return None  # "Layla Omar, 45, was injured": an age after a name
         first = m.group("b1") or m.group("n1") or ""
         if _YEAR.fullmatch(first) or _YEAR.fullmatch(m.group("b2") or m.group("n2") or "x"):
             return None
@@ -424,22 +431,28 @@ def parse_number_ar(text: str) -> int | None:
 
 _AR_BAD_BEFORE = re.compile(
     r"(?:\b(?:الساعه|ساعه|عام|العام|سنه|لعام|رقم|الرقم|عمر|بعمر|العمر|عمره|عمرها|طريق|الطريق|"
-    r"اللواء|الفرقه|الفوج|الكتيبه|المرحله|الماده|القرار|الطابق|تشرين|كانون)\s*|[\w]-|\d\s+)$"
+    r"اللواء|الفرقه|الفوج|الكتيبه|المرحله|الماده|القرار|الطابق|تشرين|كانون|عايله|اسره)\s*|[\w]-|\d[ \t]+)$"
 )
 _AR_MONTHS = (
     "كانون|شباط|اذار|نيسان|ايار|حزيران|تموز|اب|ايلول|تشرين|يناير|فبراير|مارس|ابريل|مايو|"
     "يونيو|يونيه|يوليو|يوليه|اغسطس|سبتمبر|اكتوبر|نوفمبر|ديسمبر"
 )
+#: things counted in attack reports (munitions, raids, buildings, places): a count before
+#: one of them is no count of people
+_AR_THINGS = (
+    r"غاره|غارات|صاروخ|صواريخ|صاروخا|قذيفه|قذايف|برميل|براميل|برميلا|طايره|طايرات|مسيره|مسيرات|"
+    r"ضربه|ضربات|منزل|منازل|منزلا|مبني|مباني|سياره|سيارات|قريه|قري|بلده|بلدات|مدن|هجمات|هجوما|"
+    r"هجوم|مره|مرات|نقطه|نقاط|موقع|مواقع|مراكز|مركز|مشفي|مشافي|مستشفيات|مدارس|مدرسه"
+)
 _AR_BAD_AFTER = re.compile(
     r"^(?:\s*(?:%|٪)|[.,]\d|/\d|:\d|-\w"
     r"|\s*(?:بالميه|بالمايه|في\s+الميه|في\s+المايه|عاما|اعوام|سنه|سنوات|سنين|شهرا|شهور|اشهر|"
     r"يوما|ايام|اسبوعا|اسابيع|ساعه|ساعات|دقيقه|دقايق|ثانيه|كم|كيلو|كيلومتر|كيلومترات|كلم|"
-    r"متر|مترا|امتار|مم|ملم|ملي|كغ|كلغ|كيلوغرام|طن|ليره|دولار|دولارا|يورو|غاره|غارات|صاروخ|"
-    r"صواريخ|صاروخا|قذيفه|قذايف|برميل|براميل|برميلا|طايره|طايرات|مسيره|مسيرات|ضربه|ضربات|"
-    r"منزل|منازل|منزلا|مبني|مباني|سياره|سيارات|قريه|قري|بلده|بلدات|مدن|هجمات|هجوما|هجوم|"
-    r"مره|مرات|نقطه|نقاط|موقع|مواقع|مراكز|مركز|مشفي|مشافي|مستشفيات|مدارس|مدرسه|"
-    rf"{_AR_MONTHS})(?!\w))"
+    r"متر|مترا|امتار|مم|ملم|ملي|كغ|كلغ|كيلوغرام|طن|ليره|دولار|دولارا|يورو|"
+    rf"{_AR_THINGS}|{_AR_MONTHS})(?!\w))"
 )
+#: after a vague quantity ("عدة قذائف", "عشرات الغارات", "عدد من الصواريخ"): things, no people
+_AR_THINGS_AFTER_VAGUE = re.compile(rf"\s*(?:ال)?(?:{_AR_THINGS})(?!\w)")
 
 
 def _find_numbers_ar(doc: TextDoc) -> list[NumberMention]:
@@ -451,7 +464,10 @@ def _find_numbers_ar(doc: TextDoc) -> list[NumberMention]:
         start, end = m.start(), m.end()
         core_start = m.start("v") if m.group("v") is not None else m.start("n1")
         core_end = m.end("n2") if m.group("n2") else (m.end("v") if m.group("v") is not None else m.end("n1"))
-        if m.group("v") is None:
+        if m.group("v") is not None:
+            if _AR_THINGS_AFTER_VAGUE.match(text, m.end("v")):
+                continue
+        else:
             if _AR_BAD_BEFORE.search(text, max(0, core_start - 12), core_start) \
                     or _AR_BAD_AFTER.match(text[core_end:core_end + 24]):
                 continue
