@@ -11,11 +11,12 @@ from __future__ import annotations
 import re
 
 # What normalise drops: marks and tatweel, and a dot inside a word ("مق.تل"),
-# which is how posts slip past word filters. The pattern opens with its
+# which is how posts slip past word filters; not a full stop written with no
+# space before a sentence that opens with و or ف ("حلب.وقال"). The pattern opens with its
 # character class so that the scan skips every other character fast.
 _DROP = re.compile(
     "[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640.]"
-    "(?:(?<!\\.)|(?<=[\u0621-\u064a]\\.)(?=[\u0621-\u064a]))"
+    "(?:(?<!\\.)|(?<=[\u0621-\u064a]\\.)(?=[\u0621-\u064a])(?![\u0648\u0641][\u0621-\u064a]{3}))"
 )
 # Posts also split a word with tatweel and a space, a dot or a comma ("لمـ ـقـ ـتل",
 # "استـ.ـشهاد", "مقـــ,تله") so filters miss it: between two Arabic letters, such a run is
