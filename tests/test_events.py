@@ -325,3 +325,53 @@ def test_bombing_by_an_army_or_militia_is_shelling() -> None:
     # with no force named, bombing is most often from the air
     doc, ev, we, ac = _all("Two farmers were wounded as the villages were bombed overnight.")
     assert E.event_type(doc, ev, we, ac) == "air_strike"
+
+
+def _types(text: str) -> set[str]:
+    doc = TextDoc(text)
+    return {t.type for t in E.find_targets(doc, E.find_events(doc))}
+
+
+def test_an_adverb_after_the_auxiliary() -> None:
+    assert _types("Five died when the Haddad family home, in the east of Testville, was allegedly bombed.") == {"residential"}
+    assert _types("Witnesses said a church was also bombed that night.") == {"religious_site"}
+
+
+def test_destruction_of_homes_says_they_were_hit() -> None:
+    assert _types("Pictures taken a week later showed the destruction of the homes of two families.") == {"residential"}
+
+
+def test_rescuers_at_work_are_no_target() -> None:
+    assert _types("After the strike on the market, rescuers retrieved three bodies from the rubble.") == {"market"}
+    assert _types("After the strike on the market, rescuers at the site said more were missing.") == {"market"}
+    assert _types("An airstrike hit paramedics as they reached the wounded.") == {"medical_personnel"}
+    # a participle may tell what they were doing when they were hit
+    assert _types("A second strike hit rescuers trying to reach the wounded.") == {"medical_personnel"}
+    assert _types("The strike killed three doctors working at the clinic.") >= {"medical_personnel"}
+
+
+def test_forces_as_military_targets() -> None:
+    assert _types("An explosive-laden drone detonated targeting security forces in Testville.") == {"military"}
+    assert _types("A drone dropped a grenade targeting army personnel at a crossing.") == {"military"}
+
+
+def test_officials_and_their_offices_are_government_targets() -> None:
+    assert _types("A drone dropped an explosive targeting a district administration office.") == {"government_building"}
+    assert _types("A drone strike targeted government officials meeting in Testville.") == {"government_building"}
+
+
+def test_health_care_in_its_wordings() -> None:
+    assert _types("Shelling struck a trauma centre and a vaccination center in Testville.") == {"health_facility"}
+    assert _types("An airstrike hit the civil defence centre in Testville.") == {"aid_facility"}
+
+
+def test_a_town_struck_is_a_residential_target() -> None:
+    assert _types("Warplanes bombed Testville town, killing four civilians.") == {"residential"}
+    assert _types("A shell hit a house in the town, killing four.") == {"residential"}
+    assert _types("Warplanes bombed the outskirts of the town, killing a shepherd.") == set()
+
+
+def test_a_place_phrase_before_the_hit_word_places_the_target() -> None:
+    # "the home on the main street was struck": the street says where the home stands
+    assert _types("Witnesses said the Haddad family home on the main street was struck by a missile.") == {"residential"}
+    assert _types("Witnesses said the main street was struck by a missile.") == {"road"}

@@ -326,3 +326,101 @@ def test_missiles_of_an_air_power_are_an_air_strike() -> None:
     # unnamed, rocket fire is rocket artillery
     doc, ev, we, ac = _all("قتل عنصران بقصف صاروخي استهدف مواقع قرب العاصمة.")
     assert E.event_type(doc, ev, we, ac) == "shelling"
+
+
+def _types(text: str) -> set[str]:
+    doc = _doc(text)
+    return {t.type for t in E.find_targets(doc, E.find_events(doc))}
+
+
+def test_a_town_struck_is_a_residential_target() -> None:
+    # the town is what the strike was aimed at: its verb, a subject and means between
+    assert _types("قصفت طائرات حربية بالصواريخ قرية الوادي صباح اليوم وقتل طفلان.") == {"residential"}
+    assert _types("قتل ثلاثة مدنيين جراء غارات جوية على بلدة التلال.") == {"residential"}
+    assert _types("استهدف القصف حي الزيتون في المدينة وأصيب خمسة.") == {"residential"}
+    # where something else was hit, or its outskirts: not the town itself
+    assert _types("قتل رجل بقصف استهدف أطراف قرية الوادي.") == set()
+    # a named building or vehicle says more precisely what was hit
+    assert _types("قصفت الطائرات بلدة التلال، واستهدفت غارة سيارة مدنية على الطريق.") == {"vehicle"}
+    assert _types("استهدفت غارة سيارة مدنية في بلدة التلال.") == {"vehicle"}
+
+
+def test_farm_work_where_people_were_hit() -> None:
+    assert _types("أصيب مزارعان بقصف مدفعي أثناء عملهما في الأراضي الزراعية قرب البلدة.") == {"other"}
+    assert _types("قتل راع بغارة جوية أثناء رعي الأغنام على الطريق الترابي.") == {"other"}
+    assert _types("عاد الأهالي إلى الأراضي الزراعية بعد انتهاء الموسم.") == set()
+
+
+def test_damage_and_raids_say_a_target_was_hit() -> None:
+    assert _types("تضرر قسم الطوارئ في المشفى الوطني جراء الغارة.") == {"health_facility"}
+    assert _types("خلف القصف دمارا في سور المدرسة.") == {"school"}
+    assert _types("أغار الطيران الحربي على محيط المستشفى الجامعي.") == {"health_facility"}
+    assert _types("تعرضت سيارة مدنية تقل عمالا صباح اليوم لهجوم بطائرة مسيرة.") == {"vehicle"}
+
+
+def test_health_care_in_its_wordings() -> None:
+    assert _types("تضرر مرفق طبي في البلدة جراء القصف.") == {"health_facility"}
+    assert _types("طال القصف مركز الرعاية الصحية الأولية ومستودع الأدوية.") == {"health_facility"}
+    assert _types("استهدفت غارة مركز تلقيح للأطفال.") == {"health_facility"}
+
+
+def test_rescuers_at_work_are_no_target() -> None:
+    assert _types("أصيبت امرأة بقصف مدفعي، حيث عملت فرق الدفاع المدني على إسعافها.") == set()
+    assert _types("قتل شاب بقصف صاروخي، وفرق الدفاع المدني نقلت جثمانه إلى المقبرة.") == set()
+    assert _types("استهدفت غارة فرق الدفاع المدني أثناء محاولتها إخماد الحريق.") == {"medical_personnel"}
+    assert _types("قتل القصف طبيبين يعملون في المستشفى الميداني.") >= {"medical_personnel"}
+
+
+def test_a_hospital_where_the_wounded_were_treated_is_no_target() -> None:
+    assert _types("أصيب عامل بقصف مدفعي وأسعفت العامل المصاب إلى مشفى المدينة.") == set()
+    assert _types("أصيبت طفلة بقصف صاروخي وهي تخضع حاليا لعلاج في مشفى المدينة.") == set()
+
+
+def test_bare_sites_are_positions_only_when_a_force_owns_them() -> None:
+    assert _types("استهدفت غارات جوية عدة مواقع في ريف المحافظة.") == set()
+    assert _types("استهدفت غارات جوية مواقع مدنية في ريف المحافظة.") == set()
+    assert _types("استهدفت غارات جوية مواقع لقوات النظام في ريف المحافظة.") == {"military"}
+
+
+def test_a_claim_in_its_verb_forms() -> None:
+    # "it claims to have targeted a base": the attacker's account
+    assert _types("نشرت الوزارة أخبارا تزعم استهداف قاعدة عسكرية للمسلحين.") == set()
+    assert _types("استهدفت الطائرات قاعدة عسكرية للمسلحين.") == {"military"}
+
+
+def test_where_people_live_is_no_camp_hit() -> None:
+    text = "قتل ثلاثة نازحين بقصف مدفعي صباح اليوم على أطراف البلدة الشرقية، وجميعهم من الأهالي الذين يقطنون في تجمع مخيمات الأمل."
+    assert _types(text) == set()
+    assert _types("قتل ثلاثة نازحين بقصف مدفعي على تجمع مخيمات الأمل.") == {"camp"}
+
+
+def test_a_locative_places_the_target_before_it() -> None:
+    # "a house near the school": the school says where the house stands
+    assert _types("استهدف القصف منزلا قرب المدرسة الابتدائية.") == {"residential"}
+
+
+def test_a_strike_east_of_a_camp_is_outside_it() -> None:
+    text = "قتل رجل صباح اليوم بغارة جوية نفذتها طائرة حربية روسية على الأرض الواقعة بين البلدتين شرق مخيم الأمل."
+    assert _types(text) == set()
+
+
+def test_a_list_of_what_was_hit_goes_on() -> None:
+    text = ("قتل أربعة مدنيين جراء استهداف الطائرات الحربية للقوات الحكومية الأحياء السكنية لمدينة الوادي، "
+            "ومدرسة النور، ومحطة المحروقات.")
+    assert _types(text) == {"residential", "school", "power_facility"}
+
+
+def test_a_hospital_where_the_wounded_suffer_is_no_target() -> None:
+    assert _types("لاحقت القذائف طفلة حتى في حضن والدها الذي يعاني جراحه الآن في المشفى.") == set()
+
+
+def test_areas_close_to_camps_are_not_the_camps() -> None:
+    text = ("شنت الطائرات الحربية غارات عنيفة صباح اليوم على الأطراف الغربية والشمالية للبلدة الكبيرة، "
+            "وهي مناطق قريبة من العديد من مخيمات النازحين.")
+    assert _types(text) == set()
+
+
+def test_duals_and_pronouns_of_words_in_ta_marbuta() -> None:
+    assert _types("استهدفت طائرة مسيرة سيارتين على الطريق الدولي.") >= {"vehicle"}
+    assert _types("قتل شاب جراء قصف استهدف سيارته قرب البلدة.") == {"vehicle"}
+    assert _types("قصفت الطائرات الحربية قريتي الوادي والتلال صباح اليوم.") == {"residential"}

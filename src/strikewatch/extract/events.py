@@ -53,6 +53,15 @@ class _EventData:
     air_launched: re.Pattern[str] | None = None  # an actor whose missiles are fired from the air
     sustained: re.Pattern[str] | None = None  # Arabic: right after a generic strike word, "heavy", "continuing"
     sustained_window: int = 0
+    # Targets: a populated place is struck when a strike verb governs it, a
+    # few words (subject, means) apart, or "on" stands right before it.
+    area_verb: re.Pattern[str] | None = None
+    area_on: re.Pattern[str] | None = None
+    # Targets: rescuers at work ("rescuers retrieved", "عملت فرق الدفاع المدني على")
+    agent_after: re.Pattern[str] | None = None
+    agent_before: re.Pattern[str] | None = None
+    owner_after: re.Pattern[str] | None = None  # targets: an armed force right after a bare "positions"
+    located_block: re.Pattern[str] | None = None  # targets: "يقطنون في مخيم": where people live
 
 
 @lru_cache(maxsize=4)
@@ -83,14 +92,15 @@ def _data(lang: str = "en") -> _EventData:
         aircraft=aircraft,
         targets=targets,
         hit_re=word_regex(list(tg["hit_before"]) + strong_cues),
-        hit_before=word_regex(tg["hit_before"]),
+        hit_before=word_regex(list(tg["hit_before"]) + list(tg.get("damage_before", ()))),
         hit_after=re.compile(
             # "the X family home (in the Y neighbourhood of Z), was struck": a
             # phrase that says where the target stands may come between
             r"(?:[\s,]+(?:in|on|at|near|of|behind|beside|next\s+to|opposite|located\s+in|belonging\s+to|owned\s+by)"
             r"\s[^.;!?()]{1,80}?)?"
-            r"[\s,]*(?:(?:also|then|later|completely|partially|badly|heavily|had|has|have|been|reportedly|directly)\s+){0,3}(?:"
-            + "|".join(re.escape(w) for w in sorted(tg["hit_after"], key=len, reverse=True)) + r")\b"
+            r"[\s,]*(?:(?:also|then|later|completely|partially|badly|heavily|had|has|have|been|reportedly"
+            r"|allegedly|directly)\s+){0,3}(?:"
+            + "|".join(_hit_after_en(w) for w in sorted(tg["hit_after"], key=len, reverse=True)) + r")\b"
         ),
         hit_block=word_regex(tg["hit_block"]),
         claim_before=word_regex(tg.get("claim_before", ())),
@@ -104,7 +114,70 @@ def _data(lang: str = "en") -> _EventData:
         air_launched=_air_launched_re(ev),
         surface=word_regex(ev["surface"]["phrases"]) if ev.get("surface") else None,
         surface_window=int(ev.get("surface", {}).get("window", 0)),
+        **_target_context(tg),
     )
+
+
+# An adverb may stand between "was" and its participle: "was allegedly bombed".
+_EN_AUX = re.compile(r"(?:was|were|had been|has been|have been) ")
+_EN_ADVERBS = (
+    r"(?:(?:allegedly|reportedly|also|then|later|completely|partially|badly|heavily|directly|deliberately)\s+)?"
+)
+
+
+def _hit_after_en(phrase: str) -> str:
+    """The regex of an English ``hit_after`` phrase, an adverb allowed after its auxiliary."""
+    aux = _EN_AUX.match(phrase)
+    if aux is None:
+        return re.escape(phrase)
+    return re.escape(phrase[: aux.end() - 1]) + r"\s+" + _EN_ADVERBS + re.escape(phrase[aux.end():])
+
+
+def _target_context(tg) -> dict[str, re.Pattern[str] | None]:  # noqa: ANN001
+    """The context patterns of a targets lexicon that both languages share
+    (populated places, rescuers at work, where people live, owners)."""
+    area_verb, area_on = _area_res(tg)
+    agent_after, agent_before = _agent_res(tg)
+    owner = tg.get("owner_after")
+    return {
+        "area_verb": area_verb,
+        "area_on": area_on,
+        "agent_after": agent_after,
+        "agent_before": agent_before,
+        "located_block": word_regex(tg["located_block"]) if tg.get("located_block") else None,
+        "owner_after": re.compile(_QUOTES + "+(?:" + word_regex(owner).pattern + ")") if owner else None,
+    }
+
+
+#: Quotes (and spaces) that may stand between a target word and the words around it.
+_QUOTES = r"[\s\"'\u201c\u201d\u00ab\u00bb]"
+#: Quotes and spaces that may stand between a populated place and what governs it.
+_AREA_GAP = r"[\s\"'\u201c\u201d\u00ab\u00bb#]*$"
+
+
+def _area_res(tg) -> tuple[re.Pattern[str] | None, re.Pattern[str] | None]:  # noqa: ANN001
+    """The ``area_verb`` and ``area_on`` patterns of a targets lexicon (both end at the place word)."""
+    area = tg.get("area")
+    if not area:
+        return None, None
+    verbs = word_regex(area["verbs"]).pattern
+    stop = word_regex(area["between_stop"]).pattern
+    between = int(area["between"])
+    # the verb, then up to `between` words none of which is a stop word, then the place
+    verb = re.compile(f"(?:{verbs})(?:\\s+(?!{stop})[^\\s.,;:!?]+){{0,{between}}}" + _AREA_GAP)
+    on = re.compile("(?:" + word_regex(area["on"]).pattern + ")" + _AREA_GAP)
+    return verb, on
+
+
+def _agent_res(tg) -> tuple[re.Pattern[str] | None, re.Pattern[str] | None]:  # noqa: ANN001
+    """Patterns after and before a person target that make it the subject of rescue work."""
+    agent = tg.get("agent")
+    if not agent:
+        return None, None
+    filler = r"(?:[\s,]+(?:" + word_regex(agent["filler"]).pattern + "))?" if agent.get("filler") else ""
+    after = re.compile(filler + r"[\s,]+(?:" + word_regex(agent["after"]).pattern + ")")
+    before = re.compile("(?:" + word_regex(agent["before"]).pattern + r")\s+$") if agent.get("before") else None
+    return after, before
 
 
 def _air_launched_re(ev) -> re.Pattern[str] | None:  # noqa: ANN001
@@ -123,7 +196,7 @@ def _arabic_data(ev, tg, strong_cues, cues, weapons, aircraft, targets, nonattac
         aircraft=aircraft,
         targets=targets,
         hit_re=word_regex(list(tg["hit_before"]) + strong_cues),
-        hit_before=word_regex(tg["hit_before"]),
+        hit_before=word_regex(list(tg["hit_before"]) + list(tg.get("damage_before", ()))),
         hit_after=re.compile(gap + "(?:" + word_regex(tg["hit_after"]).pattern + ")"),
         hit_block=word_regex(tg["hit_block"]),
         claim_before=word_regex(tg.get("claim_before", ())),
@@ -141,6 +214,7 @@ def _arabic_data(ev, tg, strong_cues, cues, weapons, aircraft, targets, nonattac
         air_launched=_air_launched_re(ev),
         sustained=word_regex(ev["sustained"]["phrases"]) if ev.get("sustained") else None,
         sustained_window=int(ev.get("sustained", {}).get("window", 0)),
+        **_target_context(tg),
     )
 
 
@@ -283,17 +357,44 @@ _LOCATIVE = re.compile(
     r"\b(?:in|on|at|near|inside|beside|behind|opposite|next to|close to|in front of|located|along|off|by"
     r"|(?:north|south|east|west)(?:east|west)?(?:ern)?\s+of|outskirts\s+of|vicinity\s+of)\b"
 )
+#: How far (characters) after a target a locative may make the next target its place.
+_PLACE_GAP = 40
+#: How far (characters) before a populated place its strike verb may stand.
+_AREA_WINDOW = 60
 #: Target types that are people: followed by "said" they are a source.
 _PERSON_TARGETS = frozenset({"medical_personnel", "aid_facility"})
+#: Target types that may be the subject of rescue work told after a strike.
+_AGENT_TARGETS = frozenset({"medical_personnel", "medical_transport", "aid_facility"})
 # "east of the X camp": the attack was near the camp, not in it.
 _NEAR_PLACE = re.compile(r"\b(?:(?:north|south|east|west)(?:east|west)?(?:ern)?|near|outskirts|close to|next to|outside|vicinity)\b(?: of)?\s+(?:the\s+)?[\w'\- ]{0,30}$")
+
+
+#: How far (characters) a listed target may stand from the one before it.
+_LIST_GAP = 40
+_LIST_CUT = re.compile(r"[.;:!?\n]")
+_LIST_TAIL = re.compile(r"(?:[,\u060c]|\band|\bor)\s*$")
+
+
+def _listed(folded: str, prev_end: int, start: int, locative: re.Pattern[str], block: re.Pattern[str]) -> bool:
+    """Whether the target at ``start`` goes on a list whose previous item,
+    ending at ``prev_end``, was hit: a comma or "and" (Arabic و on the word)
+    between them, and nothing that says where or what else."""
+    if prev_end < 0 or not 0 <= start - prev_end <= _LIST_GAP:
+        return False
+    if any(p.search(folded, prev_end, start) for p in (_LIST_CUT, locative, block)):
+        return False
+    return bool(_LIST_TAIL.search(folded, prev_end, start)) or folded.startswith("\u0648", start)
 
 
 def find_targets(doc: TextDoc, events: Sequence[EventMention] | None = None) -> list[TargetMention]:
     """Targets that were hit, not every mention: a target word shortly after
     a hit word of its sentence ("an airstrike on their home"), with nothing
-    like "taken to" in between, or followed by "was hit/destroyed...".
-    Camps (``located``) count when a strong attack cue shares the sentence."""
+    like "taken to" in between, or followed by "was hit/destroyed...", or
+    listed right after a target that was hit ("..., and the school").
+    Camps and farmland (``located``) count when a strong attack cue shares
+    the sentence. A town or neighbourhood (``area``) counts only as what the
+    strike was aimed at, and only when nothing more precise was hit.
+    Rescuers at work, sources, claims and bare "sites" are left out."""
     data = _data(_lang(doc))
     folded = doc.folded
     locative = data.locative or _LOCATIVE
@@ -302,6 +403,8 @@ def find_targets(doc: TextDoc, events: Sequence[EventMention] | None = None) -> 
     out: list[TargetMention] = []
     prev_end = -1  # end of the previous target word: "a home on X Street" locates, not lists
     story = story_weights(doc)
+    areas: set[int] = set()
+    hit_end = -1  # end of the last target found hit: a list goes on from it
     for m in data.targets.finditer(folded):
         if story and story[doc.sentence_of(m.start)] < 1.0:
             continue  # another story's teaser line
@@ -320,22 +423,54 @@ def find_targets(doc: TextDoc, events: Sequence[EventMention] | None = None) -> 
             and not (this_prev > last.end() and locative.search(folded, this_prev, m.start))
         ):
             hit = True
-        elif data.hit_after.match(folded, m.end, min(max(sent[1], m.end), m.end + 160)):
-            hit = True
+        elif data.hit_after.match(folded, m.end, min(max(sent[1], m.end), m.end + 160)) and not (
+            sent[0] <= this_prev and m.start - this_prev <= _PLACE_GAP and locative.search(folded, this_prev, m.start)
+        ):
+            hit = True  # (but "the X home on Y Street was hit": the street only says where the home stands)
         elif m.entry.get("located"):
             if strong is None:
                 strong = {doc.sentence_of(e.start) for e in (events or ()) if e.weight >= 2}
                 strong |= {doc.sentence_of(h.start()) for h in data.hit_before.finditer(folded)}
-            hit = doc.sentence_of(m.start) in strong and not near_place.search(folded, max(sent[0], m.start - 40), m.start)
+            lo_near = max(sent[0], m.start - 40)
+            hit = (
+                doc.sentence_of(m.start) in strong
+                and not near_place.search(folded, lo_near, m.start)
+                and not (data.located_block is not None and data.located_block.search(folded, lo_near, m.start))
+            )
+        if not hit and _listed(folded, hit_end, m.start, locative, data.hit_block):
+            hit = True  # "the neighbourhoods of X, the Y school and the Z station": one list of what was hit
+        if m.entry.get("area"):
+            # A village, town or neighbourhood counts only as what the strike
+            # was aimed at ("قصفت الطائرات قرية", "غارات على بلدة"), not as
+            # where something else was hit ("سيارة في بلدة") or its outskirts.
+            lo_area = max(sent[0], m.start - _AREA_WINDOW)
+            hit = bool(
+                (data.area_verb is not None and data.area_verb.search(folded, lo_area, m.start))
+                or (hit and data.area_on is not None and data.area_on.search(folded, lo_area, m.start))
+            )
         if not hit:
             continue
         ttype = m.entry.label
         if ttype in _PERSON_TARGETS and data.source_after.match(folded, m.end):
             continue  # "doctors said": a source, not a target
+        if ttype in _AGENT_TARGETS and (
+            (data.agent_after is not None and data.agent_after.match(folded, m.end))
+            or (data.agent_before is not None and data.agent_before.search(folded, max(sent[0], m.start - 20), m.start))
+        ):
+            continue  # "rescuers retrieved a body": the rescue after the strike, not its target
         if ttype == "military" and data.claim_before.search(folded, sent[0], m.start):
             continue  # the attacker's account of what it hit
+        if m.entry.get("owned") and not (data.owner_after is not None and data.owner_after.match(folded, m.end)):
+            continue  # "مواقع" alone are sites of any kind; "مواقع لقوات النظام" are positions
         name = _target_name(doc, m.start, m.end, data.name_stop) if m.entry.get("name") else None
         out.append(TargetMention(m.start, m.end, doc.text[m.start:m.end], ttype, name, is_protected(ttype)))
+        hit_end = m.end
+        if m.entry.get("area"):
+            areas.add(len(out) - 1)
+    if areas and len(areas) < len(out):
+        # A town struck says where people live was hit; a named building, farm
+        # or vehicle says more precisely what was: it alone is the target.
+        out = [t for i, t in enumerate(out) if i not in areas]
     return out
 
 
