@@ -31,12 +31,14 @@ def _found(lex: Lexicon, folded: str) -> list[tuple[int, int, Entry]]:
 # Phrases chosen to stress the first-word keys: words opening with a clitic's
 # or the article's letter, words shorter than a key (where an ending shows in
 # it), a short word spelt with ال (which keeps the article as letters),
-# several words, a hyphen, a digit, and a word sharing its first letters with
-# another's.
+# several words, a hyphen, a digit, a word sharing its first letters with
+# another's, and words with ta marbuta (whose ت forms show in a short word's
+# key: "قريتين", "آلتان") beside one whose ه is a root letter ("وجه").
 _PHRASES = [
     "غارة", "غارات جوية", "الطيران الحربي", "طيران", "قصف", "وادي", "فصائل", "بلدة", "لواء", "كتيبة",
     "الى", "ال", "اب", "ل", "و", "بر", "مدينة ادلب", "دير الزور", "جبل-الزاوية", "ف 16", "مقتل", "مقاتل",
     "قوات النظام السوري", "قوات", "النظام", "لبنان", "الاسد", "اسد", "هه", "انفجار", "الانفجار",
+    "قرية", "آلة", "سيارة", "وجه", "منزل عائلة",
 ]
 
 _LEXICONS = {
@@ -45,8 +47,10 @@ _LEXICONS = {
 }
 
 # Pieces the texts are made of: the phrases as they stand in folded text, the
-# clitics, the article, endings, letters, and every kind of separator.
-_PIECES = sorted({normalise_ar(p) for p in _PHRASES} | set(lexicon._AR_ENDINGS) | {
+# clitics, the article, endings, the ت forms of a ta marbuta and the words
+# that take them ("قري" + "تين"), letters, and every kind of separator.
+_PIECES = sorted({normalise_ar(p) for p in _PHRASES} | set(lexicon._AR_ENDINGS) | set(lexicon._AR_TA_FORMS) | {
+    normalise_ar(p)[:-1] for p in _PHRASES if lexicon._ta_marbuta(p)} | {
     "و", "ف", "ب", "ل", "ك", "ال", "لل", "ا", "ه", "ي", "ت", "ن", "م", "ر", "س", "ع",
     " ", "  ", "\n", "_", "-", "#", ".", "،", ",", ":", '"', "(", ")", "3", "١٦", "x", "F",
 })
@@ -107,6 +111,9 @@ def test_shipped_lexicons_match_a_full_scan(name: str) -> None:
     lex = Lexicon(name, [(p, Entry(p)) for p in phrases])
     assert lex._ar_keys is not None  # the fast path, not the fallback scan
     forms = [normalise_ar(p) for p in phrases]
+    # and every word written with ta marbuta in its ت forms ("غارتين", "بلدتهم", "قريتي")
+    forms += [f[:-1] + lexicon._AR_TA_FORMS[i % len(lexicon._AR_TA_FORMS)]
+              for i, (p, f) in enumerate(zip(phrases, forms)) if lexicon._ta_marbuta(p)]
     pieces = ["و", "ف", "ب", "ل", "لل", "وال", "ال", " ", "_", "،", "ات", "ين", "ه"]
     text = " ".join(pieces[i % len(pieces)] + f + pieces[(i * 7) % len(pieces)] for i, f in enumerate(forms))
     assert _found(lex, text) == _reference(lex, text)

@@ -25,6 +25,12 @@ with Arabic word morphology instead of the English plural:
   written with ال requires it, one written without takes it optionally;
 * an optional dual/plural/pronoun ending may follow (ان، ين، ون، ات، ه، ها، هم)
   unless the lexicon says ``plural=False``;
+* a last word written with ta marbuta (ة, normalised ه) takes its endings on
+  ت instead, and its plural ات replaces it: "سيارة" also finds "سيارتين",
+  "سيارتان", "سيارته", "سيارتهم", "قريتي", "قريتنا", "سيارات" and
+  "سياراتهم". Only a phrase written with ة in the lexicon gets these forms
+  (not "وجه", whose ه is a root letter, nor a phrase written with ه), and only
+  where endings are allowed;
 * words are separated by at least one space, hyphen or underscore, and an
   underscore is a word boundary (hashtags: "#مجزرة_السوق", "#دير_الزور").
 
@@ -36,9 +42,10 @@ An Arabic regex opens with a lookbehind (the word boundary), which leaves
 character. So a lexicon does not scan the text with it. The words of a text
 are indexed once (by their first few letters, :func:`_word_index`), each
 lexicon knows the first letters every match of it must begin with (its first
-word with any clitics, article and ending, :func:`_first_word_keys`), and the
-regex is tried with ``match`` only where such a word begins: the same matches
-as ``finditer``, in a fraction of the time.
+word with any clitics, article and ending, a ta marbuta's ت forms included,
+:func:`_first_word_keys`), and the regex is tried with ``match`` only where
+such a word begins: the same matches as ``finditer``, in a fraction of the
+time.
 
 Compiled lexicons are cached (``lru_cache``) and never mutated afterwards.
 """
@@ -76,6 +83,25 @@ _AR_ENDINGS = (
     "\u0648\u0646", "\u0627\u062a", "\u0647\u0627", "\u0647\u0645", "\u0647",
 )
 _AR_SUFFIX = "(?:" + "|".join(_AR_ENDINGS) + ")?"
+_AR_TA = "\uffff"  # trie atom: a ta marbuta, as ه or a ت form (:data:`_AR_TA_FORMS`); sorts last
+_AR_TEH = "\u062a"
+#: the endings a word written with ta marbuta takes on ت (dual تين/تان/تا/تي,
+#: pronouns ته/تها/تهم/تهما/تي/تنا), longest first.
+_AR_TA_ENDINGS = (
+    "\u064a\u0646", "\u0627\u0646", "\u0647\u0645\u0627", "\u0647\u0645", "\u0647\u0627",
+    "\u0646\u0627", "\u0647", "\u0627", "\u064a",
+)
+#: its plural ات replaces the ه, and may carry a pronoun (سياراتهم), as a
+#: plural written out in a lexicon may.
+_AR_TA_PLURAL = "\u0627\u062a"
+_AR_PRONOUNS = ("\u0647\u0645\u0627", "\u0647\u0645", "\u0647\u0627", "\u0647")
+#: what stands for the final ه of a ta marbuta word: the ت-stem with an ending,
+#: or the plural; the word ends there (no other ending follows, which keeps
+#: the first-word keys of :func:`_first_word_keys` exact).
+_AR_TA_FORMS = (
+    *(_AR_TEH + e for e in _AR_TA_ENDINGS), *(_AR_TA_PLURAL + e for e in _AR_PRONOUNS), _AR_TA_PLURAL,
+)
+_AR_TA_RE = "(?:\u0647|(?:" + "|".join(_AR_TA_FORMS) + r")(?![^\W_]))"
 #: A word of the text: a run of letters and digits ("_" joins hashtag words).
 _WORD = re.compile(r"[^\W_]+")
 #: How many first letters of a word index it: enough to tell most words apart
@@ -118,12 +144,30 @@ def _atoms_ar(phrase: str) -> tuple[str, ...]:
     return tuple(out)
 
 
-def _trie_regex_ar(phrases: Iterable[tuple[str, int]]) -> str:
-    """A regex for Arabic ``(phrase, id)``: each phrase ends in group ``e<id>``."""
+@lru_cache(maxsize=8192)
+def _ta_marbuta(phrase: str) -> bool:
+    """Whether an Arabic phrase's last word is written with ta marbuta (ة),
+    which normalising made ه: a noun or adjective that takes its endings on ت.
+    A ه written as such (a root letter, "وجه"; a pronoun) is no ta marbuta."""
+    atoms = _atoms_ar(phrase)
+    # at least two letters of the word before it: "غارة", not a lone letter
+    if len(atoms) < 4 or atoms[-1] != "\u0647" or not all(_WORD.fullmatch(a) for a in atoms[-3:-1]):
+        return False
+    as_teh = normalise_ar(phrase.replace("\u0629", _AR_TEH))
+    return len(as_teh) == len(normalise_ar(phrase)) and as_teh.endswith(_AR_TEH)
+
+
+def _trie_regex_ar(phrases: Iterable[tuple[str, int | None]], endings: bool) -> str:
+    """A regex for Arabic ``(phrase, id)``: each phrase ends in group ``e<id>``.
+    Where ``endings`` are allowed, a phrase whose last word is written with ta
+    marbuta also ends in its ت forms (:data:`_AR_TA_FORMS`)."""
     root: dict[str, Any] = {}
     for phrase, ident in phrases:
+        atoms = _atoms_ar(phrase)
+        if endings and _ta_marbuta(phrase):
+            atoms = atoms[:-1] + (_AR_TA,)  # its last letter ه, or a ت form
         node = root
-        for atom in _atoms_ar(phrase):
+        for atom in atoms:
             node = node.setdefault(atom, {})
         node.setdefault("", ident)
 
@@ -134,6 +178,8 @@ def _trie_regex_ar(phrases: Iterable[tuple[str, int]]) -> str:
             return _AR_ARTICLE
         if atom == _ART_OPT:
             return _AR_ARTICLE + "?"
+        if atom == _AR_TA:
+            return _AR_TA_RE
         return re.escape(atom)
 
     def build(node: dict[str, Any]) -> str:
@@ -150,11 +196,11 @@ def _trie_regex_ar(phrases: Iterable[tuple[str, int]]) -> str:
 def _first_word_keys(phrases: Iterable[str], plural: bool) -> frozenset[str] | None:
     """The index keys (:func:`_word_index`) of every word a match of ``phrases``
     may begin with: each phrase's first word with every clitic pair, the article
-    where it may or must stand, and, for a one-word phrase, every ending. None
-    when some match need not begin a word (a phrase opening with a sign):
-    the lexicon then scans the whole text."""
+    where it may or must stand, and, for a one-word phrase, every ending (a ta
+    marbuta's ت forms included). None when some match need not begin a word
+    (a phrase opening with a sign): the lexicon then scans the whole text."""
     keys: set[str] = set()
-    seen: set[tuple[str, str, bool]] = set()
+    seen: set[tuple[str, str, bool, bool]] = set()
     for phrase in phrases:
         atoms = _atoms_ar(phrase)
         if not atoms:
@@ -167,9 +213,10 @@ def _first_word_keys(phrases: Iterable[str], plural: bool) -> frozenset[str] | N
         letters = _WORD.match(word)
         cut = letters.group() if letters is not None else ""
         ends = plural and sep == len(atoms) and cut == word  # endings follow a one-word phrase only
-        if (atoms[0], cut, ends) in seen:
+        ta = ends and _ta_marbuta(phrase)
+        if (atoms[0], cut, ends, ta) in seen:
             continue
-        seen.add((atoms[0], cut, ends))
+        seen.add((atoms[0], cut, ends, ta))
         for c1 in _AR_CLITICS_1:
             for c2 in _AR_CLITICS_2:
                 # ال anywhere; ل alone only right after the clitic ل ("للمرصد")
@@ -184,6 +231,8 @@ def _first_word_keys(phrases: Iterable[str], plural: bool) -> frozenset[str] | N
                         keys.update((stem + e)[:_KEY_LEN] for e in ("", *_AR_ENDINGS))
                     else:
                         keys.add(stem[:_KEY_LEN])
+                    if ta and len(stem) <= _KEY_LEN:  # the ت form shows in the key (ه dropped)
+                        keys.update((stem[:-1] + f)[:_KEY_LEN] for f in _AR_TA_FORMS)
     return frozenset(keys)
 
 
@@ -214,7 +263,7 @@ def _word_index(folded: str) -> dict[str, list[int]]:
 def _arabic_regex(phrases: Iterable[tuple[str, int | None]], plural: bool) -> re.Pattern[str]:
     # Word boundaries count "_" as a separator: hashtags join words with it.
     return re.compile(
-        r"(?<![^\W_])" + _AR_PREFIX + "(?:" + _trie_regex_ar(phrases) + ")" + (_AR_SUFFIX if plural else "") + r"(?![^\W_])"
+        r"(?<![^\W_])" + _AR_PREFIX + "(?:" + _trie_regex_ar(phrases, plural) + ")" + (_AR_SUFFIX if plural else "") + r"(?![^\W_])"
     )
 
 
