@@ -1534,7 +1534,7 @@ def _find_figures_ar(doc: TextDoc, sources: list[SourceMention]) -> list[FigureM
     named: list[tuple[int, int, str]] = []
     listed: list[tuple[int, int]] = []  # spans of quoted-name lists ("كل من "أ" و"ب"")
     mixed_dead: list[FigureMention] = []  # the dead of "شهداء وجرحى" (same span as its bound)
-    for m in rules.named_list.finditer(t):
+    for m in rules.named_list.finditer(t) if "كل" in t else ():  # the list's "كل من": scan only texts with it
         label = rules.measure_before[m.group("m")]
         if label not in ("killed", "injured"):
             continue
