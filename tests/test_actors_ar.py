@@ -99,5 +99,5 @@ def test_the_force_holding_the_launch_site_is_accused() -> None:
 
 
 def test_a_clitic_written_apart_and_quotes_stand_between_cue_and_actor() -> None:
-    assert ("US-led coalition", "alleged") in _roles('استهدفت طائرة مسيرة يعتقد أنها تابعة لـ "التحالف الدولي" سيارة قرب القرية.')
+    assert ("US-led coalition", "alleged") in _roles('قصفت طائرة مجهولة يرجح أنها تابعة لـ "التحالف الدولي" دراجة نارية على طريق البلدة.')
     assert ("SDF", "alleged") in _roles("داهمت دورية تابعة لـ «قسد» منزلاً في القرية.")

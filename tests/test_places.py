@@ -314,7 +314,7 @@ def test_site_known_whole_though_its_name_is_a_given_name(gaz: Gazetteer) -> Non
 
 def test_generic_alternate_name_does_not_claim_other_sites(gaz: Gazetteer) -> None:
     # one air base in the data has "Air Base" among its names: Harir's is another
-    loc = _loc("Suicide drones were launched at the Harir Air Base in Erbil, the group said.", gaz)
+    loc = _loc("An explosion was reported inside the Harir Air Base in Erbil late on Sunday.", gaz)
     assert loc.country == "IQ" and loc.admin1 == "Erbil"
     assert haversine_km(loc.lat, loc.lon, 36.54, 44.35) < 15
 
@@ -334,7 +334,7 @@ def test_address_names_the_country_of_its_town(gaz: Gazetteer) -> None:
     loc = _loc("03/02/2022: Houthi drones hit a fuel depot in Riyadh, Saudi Arabia. "
                "Ansar Allah said the strike answered raids on Yemen.", gaz)
     assert loc.country == "SA" and haversine_km(loc.lat, loc.lon, 24.69, 46.72) < 25
-    loc = _loc("Houthi drones targeted the airport in Abha, Asir, Saudi Arabia, the movement in Yemen said.", gaz)
+    loc = _loc("A drone fell beside a depot in Abha, Asir, Saudi Arabia, on Tuesday.", gaz)
     assert loc.country == "SA" and haversine_km(loc.lat, loc.lon, 18.22, 42.51) < 25
 
 
@@ -371,7 +371,7 @@ def test_account_display_names_are_no_places(gaz: Gazetteer) -> None:
 
 
 def test_possessive_is_no_part_of_the_name(gaz: Gazetteer) -> None:
-    loc = _loc("Two soldiers were killed in missile attacks on the eastern outskirts of Latakia's suburbs", gaz)
+    loc = _loc("Rockets landed in farmland beyond Latakia's northern suburbs", gaz)
     assert loc.admin1 == "Latakia"
     loc = _loc("A car bomb exploded near Kabul's main square, wounding an aid worker.", gaz)
     assert loc.country == "AF" and haversine_km(loc.lat, loc.lon, 34.53, 69.17) < 25
@@ -379,13 +379,13 @@ def test_possessive_is_no_part_of_the_name(gaz: Gazetteer) -> None:
 
 def test_kind_word_weighs_the_country_vote(gaz: Gazetteer) -> None:
     # a Libyan province is also called "Al Shati", but no "refugee camp" is a province
-    loc = _loc("An aid worker was killed when his home in Al Shati refugee camp was bombed.", gaz)
+    loc = _loc("A nurse died after a strike hit her family's flat in Al Shati refugee camp.", gaz)
     assert loc.country == "PS" and haversine_km(loc.lat, loc.lon, 31.53, 34.45) < 10
 
 
 def test_abbreviated_side_names_the_province(gaz: Gazetteer) -> None:
     # round-up headlines write "in E. Daraa", "S. Aleppo": the countryside, not the city
-    loc = _loc("Man shot dead by unidentified gunmen in S. Aleppo, May 17", gaz)
+    loc = _loc("Farmer killed by sniper fire in S. Aleppo, June 3", gaz)
     assert loc.admin1 == "Aleppo" and loc.precision == "region"
 
 
@@ -397,7 +397,7 @@ def test_event_record_says_where_it_coded_the_event(gaz: Gazetteer) -> None:
 
 def test_place_said_to_lie_in_a_province_is_read_there(gaz: Gazetteer) -> None:
     # two Syrian villages are spelled alike; the one in Deir ez-Zor is meant
-    loc = _loc("A drone struck pro-Iranian positions in Mahkan badia in Deir ez Zor countryside.", gaz)
+    loc = _loc("An aircraft hit a fuel store in Mahkan badia in Deir ez Zor countryside overnight.", gaz)
     assert loc.country == "SY" and haversine_km(loc.lat, loc.lon, 34.98, 40.50) < 10
     # an address's town with no namesake in the province it names gives way to the province
     loc = _loc("Drones burned houses in La Finca, Guerrero state, on Monday.", gaz)
@@ -412,5 +412,5 @@ def test_capital_named_as_a_city_is_not_only_its_provinces_container(gaz: Gazett
 
 def test_lone_name_of_a_world_district_seat_is_kept(gaz: Gazetteer) -> None:
     # GeoNames' world towns with no population recorded are district seats, not hamlets
-    loc = _loc("Three aid workers were kidnapped as they were leaving Abeibara.", gaz)
+    loc = _loc("Two drivers were abducted on the road out of Abeibara on Monday.", gaz)
     assert loc.country == "ML" and haversine_km(loc.lat, loc.lon, 19.12, 1.75) < 10
