@@ -13,6 +13,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
+from typing import Any
 
 from ..vocab import EVENT_TYPES, is_protected
 from .lexicon import Lexicon, entries_lexicon, load_toml, word_regex
@@ -111,9 +112,7 @@ def _data(lang: str = "en") -> _EventData:
         nonattack=nonattack,
         violence=violence,
         name_stop=frozenset(w.lower() for w in tg.get("name_stop", ())),
-        air_launched=_air_launched_re(ev),
-        surface=word_regex(ev["surface"]["phrases"]) if ev.get("surface") else None,
-        surface_window=int(ev.get("surface", {}).get("window", 0)),
+        **_event_context(ev),
         **_target_context(tg),
     )
 
@@ -180,9 +179,24 @@ def _agent_res(tg) -> tuple[re.Pattern[str] | None, re.Pattern[str] | None]:  # 
     return after, before
 
 
-def _air_launched_re(ev) -> re.Pattern[str] | None:  # noqa: ANN001
-    phrases = ev.get("air_launched", {}).get("phrases")
-    return word_regex(phrases) if phrases else None
+def _event_context(ev) -> dict[str, Any]:  # noqa: ANN001
+    """The context patterns of an events lexicon that either language may
+    have (a table it lacks gives None): firing verbs, the forces and the
+    words of sustained fire after a generic strike word, air-launching actors."""
+
+    def words(key: str, field: str = "phrases") -> re.Pattern[str] | None:
+        return word_regex(ev[key][field]) if ev.get(key) else None
+
+    fired = words("fired", "verbs")
+    return {
+        # the verb, then up to three words (its subject, "عدة"), then the cue
+        "fired": re.compile("(?:" + fired.pattern + r")(?:\s+[^\s.,;:!?]+){0,3}\s+$") if fired else None,
+        "surface": words("surface"),
+        "surface_window": int(ev.get("surface", {}).get("window", 0)),
+        "sustained": words("sustained"),
+        "sustained_window": int(ev.get("sustained", {}).get("window", 0)),
+        "air_launched": words("air_launched"),
+    }
 
 
 def _arabic_data(ev, tg, strong_cues, cues, weapons, aircraft, targets, nonattack, violence) -> _EventData:  # noqa: ANN001
@@ -206,14 +220,7 @@ def _arabic_data(ev, tg, strong_cues, cues, weapons, aircraft, targets, nonattac
         name_stop=frozenset(),
         locative=word_regex(tg["locative"]) if tg.get("locative") else None,
         near_place=re.compile("(?:" + word_regex(near).pattern + r")[^.\n]{0,30}$") if near else None,
-        # the verb, then up to three words (its subject, "عدة"), then the cue
-        fired=re.compile("(?:" + word_regex(ev["fired"]["verbs"]).pattern + r")(?:\s+[^\s.,;:!?]+){0,3}\s+$")
-        if ev.get("fired") else None,
-        surface=word_regex(ev["surface"]["phrases"]) if ev.get("surface") else None,
-        surface_window=int(ev.get("surface", {}).get("window", 0)),
-        air_launched=_air_launched_re(ev),
-        sustained=word_regex(ev["sustained"]["phrases"]) if ev.get("sustained") else None,
-        sustained_window=int(ev.get("sustained", {}).get("window", 0)),
+        **_event_context(ev),
         **_target_context(tg),
     )
 
