@@ -346,7 +346,7 @@ def test_a_death_from_wounds_is_not_the_attack_date() -> None:
         ("04/05/2016: a drone was shot down; 40 percent of the town lost power.", "2016-04-05"),
         ("04/05/2016: a drone was shot down; 40 per cent of the town lost power.", "2016-05-04"),
         ("04/05/2016: the drone was neutralised whilst still airborne.", "2016-05-04"),
-        ("04/05/2016: the attack was organized by a local cell.", "2016-05-04"),  # -ize is British too
+        ("On 04/05/2016 the attack was organized by a local cell.", "2016-05-04"),  # -ize is British too
     ],
 )
 def test_more_spellings_tell_the_slash_order(text: str, expected: str) -> None:
@@ -378,3 +378,51 @@ def test_post_stamp_corrects_a_publication_year_filled_in_by_a_crawler() -> None
     from strikewatch.extract.dates import published_date
     assert published_date(TextDoc(text, published="2024-02-04")).isoformat() == "2024-02-04"
     assert published_date(TextDoc(text, published="2025-01-30")) is None
+
+
+def test_a_running_count_states_the_texts_year() -> None:
+    # "the fourth … in 2024", "since the beginning of 2021": the text is written in that year
+    doc = TextDoc("This is the fourth drone strike on the district in 2024. The raid on March 3 hit a farm.",
+                  published=None)
+    d = incident_date(doc, find_dates(doc))
+    assert (d.start, d.precision) == ("2024-03-03", "day")
+    doc = TextDoc("Third raid in 2022 | Helicopters land near the river\n\nTroops stormed a house on 9 June.",
+                  published=None)
+    assert incident_date(doc, find_dates(doc)).start == "2022-06-09"
+    doc = TextDoc("Shelling has killed 40 people since the beginning of 2021. A rocket hit the school on 2 May.",
+                  published=None)
+    assert incident_date(doc, find_dates(doc)).start == "2021-05-02"
+
+
+def test_a_background_first_is_no_current_year() -> None:
+    # "the first … attack in 2013" inside a sentence recalls history: no year for "4 June"
+    doc = TextDoc("Jets hit the market on 4 June, years after the first chemical attack in 2013.",
+                  published=None)
+    assert all(m.precision == "year" for m in find_dates(doc))
+
+
+def test_a_written_year_lets_a_weekday_place_a_yearless_date() -> None:
+    # 6 November is a Saturday in 2021: the nearest such year to the 2020 written
+    doc = TextDoc("Shelling hit the camp on Saturday, 6 November, the worst breach of the truce agreed in 2020.",
+                  published=None)
+    assert incident_date(doc, find_dates(doc)).start == "2021-11-06"
+
+
+def test_a_record_labelled_by_its_date_is_month_first() -> None:
+    # an incident log's entry "MM/DD/YYYY: …" is American; the same date inside a sentence stays day first
+    assert dates("03/04/2020: Assailants flew a drone into the depot.", published=None)[0][1] == "2020-03-04"
+    assert dates("Assailants flew a drone into the depot on 03/04/2020.", published=None)[0][1] == "2020-04-03"
+
+
+def test_a_count_contradicted_by_a_later_year_is_no_current_year() -> None:
+    # "since early 2013" in a text that reports 2016 bounds a siege; it does not date the text
+    doc = TextDoc("The town, besieged since early 2013, was shelled on 4 June. Talks failed in March 2016.",
+                  published=None)
+    assert {m.text: m.start_date for m in find_dates(doc)}["on 4 June"] == "2016-06-04"
+
+
+def test_only_background_long_before_publication_gives_the_publication_date() -> None:
+    # the one date written lies years before the text: it recalls history, the news is of its day
+    doc = TextDoc("Jets hit the market again, as they did in March 2014.", published=TUESDAY)
+    d = incident_date(doc, find_dates(doc))
+    assert (d.start, d.text) == (TUESDAY, None)

@@ -112,3 +112,44 @@ def test_an_archive_picture_caption_is_no_incident_date() -> None:
     assert _date(f"قصف على سرمين\n\n{caption}\n\nقتل مدنيان بقصف مدفعي على البلدة.").start == "2020-09-09"
     # a line holding only a date is the text's date line, not a caption
     assert _date("قصف على سرمين\n\nالأحد 27 شباط 2022\n\nقتل مدنيان بقصف مدفعي على البلدة.").start == "2022-02-27"
+
+
+def test_a_running_count_states_the_texts_year():
+    # "منذ بداية العام الحالي 2023": the text is written in 2023
+    d = _date("وثقت فرقنا منذ بداية العام الحالي 2023 أكثر من 900 هجوم. وقصفت قوات النظام القرية في 14 آب")
+    assert (d.start, d.precision) == ("2023-08-14", "day")
+    d = _date("ارتفع عدد الغارات منذ مطلع العام 2022 إلى 40 غارة، آخرها على البلدة يوم 3 أيلول")
+    assert d.start == "2022-09-03"
+    d = _date("هذا الهجوم هو العاشر خلال العام 2024 الجاري، وقد استهدف الحي في 7 شباط")
+    assert d.start == "2024-02-07"
+
+
+def test_a_background_year_lets_a_weekday_place_a_yearless_date():
+    # 6 November is a Saturday in 2021, the nearest such year to the 2020 written
+    d = _date("قتل مدنيان صباح اليوم السبت 6 تشرين الثاني بقصف على القرية، في خرق لاتفاق الموقع عام 2020")
+    assert (d.start, d.precision) == ("2021-11-06", "day")
+
+
+def test_a_pluperfect_sentence_recalls_an_earlier_event():
+    text = ("قتل طفل بقصف مدفعي على المخيم بعد منتصف الليل.\n"
+            "وكان ناشطون قد وثقوا في 20 تشرين الأول 2022 سقوط قذائف قرب المخيم.")
+    doc = TextDoc(text=arabic.normalise(text)[0], published=None, language="ar")
+    found = dates.find_dates(doc)
+    assert [m.kind for m in found] == ["earlier"]
+    assert dates.incident_date(doc, found).start is None
+    # the same date told plainly is the incident's
+    assert _date("وثق ناشطون في 20 تشرين الأول 2022 سقوط قذائف قرب المخيم.").start == "2022-10-20"
+
+
+def test_since_inside_the_date_span_is_a_bound():
+    # "منذ" opens the year's own span: a bound, neither the incident's date nor a year to fit a weekday to
+    text = "تواصل القوات قصف المنطقة منذ عام 2015"
+    doc = TextDoc(text=arabic.normalise(text)[0], published=None, language="ar")
+    assert [m.kind for m in dates.find_dates(doc)] == ["since"]
+    assert _date("قتل مدني صباح يوم الجمعة 22 تموز في قصف مستمر منذ عام 2015").start is None
+
+
+def test_weekday_and_the_date_it_corresponds_to():
+    # "الخميس الموافق 6 تشرين الأول": 6 October is a Thursday in 2022, near the 2020 written
+    d = _date("قصفت الطائرات البلدة صباح يوم الخميس الموافق 6 تشرين الأول، بعد هدنة عام 2020")
+    assert (d.start, d.precision) == ("2022-10-06", "day")

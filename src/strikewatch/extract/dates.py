@@ -5,7 +5,8 @@ Reports date an attack in many ways: "31 May 2016", "05/31/2016", "on Tuesday",
 folded text with a single compiled alternation and resolves each against the
 document's ``published`` date (relative ones) or against the years written
 elsewhere in the document (a "March 4" in a text that also says "2 April 2009";
-a "Friday, May 19" takes the nearby year in which 19 May is a Friday).
+a "Friday, May 19" takes the nearby year in which 19 May is a Friday; a running
+count "since the beginning of 2023" says the text's own year).
 :func:`incident_date` then picks the one that dates the attack.
 
 The vocabulary (month and weekday names, number words, fixed relative phrases,
@@ -21,7 +22,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import lru_cache
 from importlib import resources
-from typing import Any
+from typing import Any, Callable
 
 from .. import model
 from .lexicon import alternation
@@ -51,6 +52,9 @@ class _Lexicon:
     cue_head_of: dict[str, str]
     us_spelling: re.Pattern[str]
     uk_spelling: re.Pattern[str]
+    # phrases that state the text's own year: (before it, an ordinal count before
+    # "in <year>", the first words of the former as a cheap test)
+    current_year: tuple[re.Pattern[str], re.Pattern[str], tuple[str, ...]] | None
 
 
 _alt = alternation
@@ -178,6 +182,22 @@ def _lexicon() -> _Lexicon:
     cue_head_of = {phrase: kind for kind, phrases in raw.get("cues_after_date", {}).items() for phrase in phrases}
     cue_head = re.compile(rf"[ \t,]*(?:{_alt(cue_head_of or ['-'])})\b")
     spelling = raw.get("spelling", {})
+    cur = raw.get("current_year", {})
+    current_year = None
+    if cur:
+        ords = rf"(?:{_alt(cur['ordinals'])}|\d{{1,2}}(?:st|nd|rd|th))"
+        word = r"[\w'\u2019*-]+"
+        # what stands before the year, matched back from it: "since early 2022";
+        # "Seventh attack in 2022" opening a line (a headline) or after "this is the":
+        # a count of the year's events, not a background "the first … in 2013"
+        current_year = (
+            re.compile(rf"\b(?:{_alt(cur['before_year'])})\s+$"),
+            re.compile(
+                rf"(?:^|\n|\b(?:this|it|which)\s+(?:is|was|marks)\s+the\s+)[ \t]*{ords}\s+(?:{word}\s+){{0,3}}?"
+                rf"(?:{_alt(cur['count_nouns'])})\b(?:[ \t]+{word}){{0,5}}?[ \t]+in\s+$"
+            ),
+            tuple(sorted({w.split()[0] for w in cur["before_year"]})),
+        )
     return _Lexicon(
         months=months,
         ambiguous_months=frozenset(raw["ambiguous_months"]),
@@ -193,6 +213,7 @@ def _lexicon() -> _Lexicon:
         cue_head_of=cue_head_of,
         us_spelling=re.compile(rf"\b(?:{_alt(spelling.get('us', ['-']))})\b"),
         uk_spelling=re.compile(rf"\b(?:{_alt(spelling.get('uk', ['-']))})\b"),
+        current_year=current_year,
     )
 
 
@@ -341,7 +362,53 @@ def _cue_kind(doc: TextDoc, lex: _Lexicon, start: int, end: int) -> str:
     return ""
 
 
-def _context_year(raws: list[_Raw], i: int) -> int | None:
+#: a year of this century (a literal start: the scan is fast); the digit before is checked apart
+_YEAR_TOKEN = re.compile(r"20\d\d(?!\d)")
+#: how far before a year the phrase that makes it the current one may begin
+_CURRENT_NEAR = 45
+_CURRENT_BACK = 160
+
+
+def _current_year_en(doc: TextDoc, lex: _Lexicon) -> int | None:
+    """The year an English text says it is written in: "since the beginning of
+    2023", "the third raid in 2022". A running count is kept in its own year.
+    Each year written is tried, its phrase matched back from it."""
+    if lex.current_year is None or "20" not in doc.text:
+        return None
+    before, ordinal, firsts = lex.current_year
+    text = doc.folded
+    for m in _YEAR_TOKEN.finditer(text):
+        s = m.start()
+        if s and text[s - 1].isdigit():
+            continue
+        near = text[max(0, s - _CURRENT_NEAR):s]
+        if any(w in near for w in firsts) and before.search(text, max(0, s - _CURRENT_NEAR), s):
+            return int(m.group())
+        if near.endswith("in ") and ordinal.search(text, max(0, s - _CURRENT_BACK), s):
+            return int(m.group())
+    return None
+
+
+def _current_year_ar(doc: TextDoc, lex: _ArLexicon) -> int | None:
+    """The year an Arabic text says it is written in: "منذ مطلع العام 2022",
+    "العام الحالي 2023", "عام 2023 الجاري"."""
+    if "20" not in doc.text:
+        return None
+    text = doc.text
+    before, (year_word, now_after) = lex.current_year, lex.current_around
+    for m in _YEAR_TOKEN.finditer(text):
+        s = m.start()
+        if s and text[s - 1].isdigit():
+            continue
+        lo = max(0, s - _CURRENT_NEAR)
+        if any(w in text[lo:s] for w in lex.current_hints) and before.search(text, lo, s):
+            return int(m.group())
+        if now_after.match(text, m.end()) and year_word.search(text, max(0, s - 12), s):
+            return int(m.group())
+    return None
+
+
+def _context_year(raws: list[_Raw], i: int, current: int | None = None) -> int | None:
     """The year a yearless date most likely has, from the years the document states.
 
     The same month and day written in full elsewhere wins ("April 3" in a
@@ -357,6 +424,8 @@ def _context_year(raws: list[_Raw], i: int) -> int | None:
     ]
     if same:
         return same[0]
+    if current is not None:
+        return current
     years = [o.year for o in raws if o.year is not None and o.kind in _CONTEXT_KINDS]
     if not years:
         return None
@@ -364,19 +433,28 @@ def _context_year(raws: list[_Raw], i: int) -> int | None:
 
 
 _CONTEXT_KINDS = ("day", "range", "month", "slash")
+_WEEKDAY_REF_KINDS = (*_CONTEXT_KINDS, "year")
+_BOUNDS = ("since", "until")
 
 #: How far (years) from the document's other years a weekday may place a yearless date.
 _WEEKDAY_YEARS = 6
 
 
-def _weekday_years(raws: list[_Raw]) -> None:
+def _weekday_years(raws: list[_Raw], current: int | None = None,
+                   is_bound: Callable[[_Raw], bool] | None = None) -> None:
     """Give a yearless day date written with its weekday ("Friday, May 19") the year
     that weekday fits, nearest the years the document states (a later year on a tie:
-    the story is rarely older than its background). The year found then serves as
-    context for the document's other yearless dates, like a written one.
-    Without any stated year there is nothing to measure "nearest" from: no year.
+    the story is rarely older than its background), or the year the text says it
+    is written in. A year written alone counts ("the truce of 2020"), unless it
+    bounds a span ("since 2015": the story may lie any number of years later).
+    The year found then serves as context for the document's other yearless
+    dates, like a written one. Without any stated year there is nothing to
+    measure "nearest" from: no year.
     """
-    years = [o.year for o in raws if o.year is not None and o.kind in _CONTEXT_KINDS]
+    years = [o.year for o in raws if o.year is not None and o.kind in _WEEKDAY_REF_KINDS
+             and not (o.kind == "year" and is_bound is not None and is_bound(o))]
+    if current is not None:
+        years = [current]
     if not years:
         return
     ref = max(years)
@@ -397,7 +475,9 @@ def _month_first(raws: list[_Raw], doc: TextDoc | None = None, lex: _Lexicon | N
 
     Evidence, strongest first: its slash dates that can only be read one way, then
     how it writes dates in words ("May 6" is the American order, "6 May" the
-    British), then its spelling ("neighborhood", "defense" are American). Without
+    British), then its spelling ("neighborhood", "defense" are American), then a
+    record's heading: a summary labelled by its date, "07/05/2018: Assailants…",
+    is written in the American way of incident databases and logs. Without
     evidence, day first, the usual order outside the US.
     """
     mdy = sum(1 for r in raws if r.kind == "slash" and r.d2 is not None and r.d2 > 12 >= (r.d1 or 0))
@@ -412,7 +492,13 @@ def _month_first(raws: list[_Raw], doc: TextDoc | None = None, lex: _Lexicon | N
         return False  # nothing to decide: spare the spelling scan
     us = len(lex.us_spelling.findall(doc.folded))
     uk = len(lex.uk_spelling.findall(doc.folded))
-    return us > uk
+    if us != uk:
+        return us > uk
+    return _RECORD_HEAD.match(doc.text) is not None
+
+
+#: a numeric date that labels the whole text, "07/05/2018: An armed drone…"
+_RECORD_HEAD = re.compile(r"\s*\d{1,2}/\d{1,2}/(?:19|20)\d\d:\s")
 
 
 def _resolve(
@@ -651,15 +737,23 @@ def find_dates(doc: TextDoc, *, month_first: bool | None = None) -> list[DateMen
         raws = _raw_matches(doc, lex)
     if month_first is None:
         month_first = _month_first(raws, doc, lex)
+    current = None
     if pub is None:
-        _weekday_years(raws)
+        current = _current_year_ar(doc, alex) if alex is not None else _current_year_en(doc, lex)
+        if current is not None and any(r.year is not None and r.year > current for r in raws):
+            current = None  # a later year written: the count was a bound ("besieged since early 2013")
+    if pub is None:
+        if alex is not None:
+            _weekday_years(raws, current, lambda r: _cue_kind_ar(doc, alex, r.start, r.end) in _BOUNDS)
+        else:
+            _weekday_years(raws, current, lambda r: _cue_kind(doc, lex, r.start, r.end) in _BOUNDS)
     resolved: list[tuple[date, date, str, bool] | None] = [None] * len(raws)
     explicit_kinds = ("day", "range", "slash", "month", "year")
     for i, r in enumerate(raws):
         if r.kind not in explicit_kinds:
             continue
         needs_year = r.year is None and r.kind in ("day", "range", "month")
-        ctx = _context_year(raws, i) if needs_year and pub is None else None
+        ctx = _context_year(raws, i, current) if needs_year and pub is None else None
         resolved[i] = _resolve(r, pub, ctx, month_first)
     dateline = -1
     anchor = pub
@@ -723,6 +817,8 @@ def find_dates(doc: TextDoc, *, month_first: bool | None = None) -> list[DateMen
             kind = _cue_kind_ar(doc, alex, r.start, r.end)
             if kind == "published":
                 kind = "dateline"
+            elif not kind and r.kind in ("day", "range") and _earlier_ar(doc, alex, r.start):
+                kind = "earlier"
         else:
             kind = _cue_kind(doc, lex, r.start, r.end)
         if (not kind and anchor is not None and (anchor - e).days > _ARCHIVE_DAYS
@@ -789,6 +885,8 @@ def incident_date(
             chosen = min(before, key=lambda m: (_rank(m, pub), -m.start))
     if chosen is None and cands:
         chosen = min(cands, key=lambda m: (_rank(m, pub), m.start))
+    if chosen is not None and pub is not None and _rank(chosen, pub)[0]:
+        chosen = None  # only background long before the publication: the publication date stands in
     if chosen is not None:
         return model.DateInfo(
             start=chosen.start_date,
@@ -827,6 +925,11 @@ class _ArLexicon:
     pattern: re.Pattern[str]
     cue_tail: re.Pattern[str]
     glue: str
+    current_year: re.Pattern[str]  # phrases that state the text's own year (before it)
+    current_around: tuple[re.Pattern[str], re.Pattern[str]]  # … and around it
+    current_hints: tuple[str, ...]  # words one of which the phrase before a year has
+    earlier: re.Pattern[str]  # a sentence that opens in the pluperfect ("وكان ... قد")
+    cue_head: re.Pattern[str]  # a cue that opens a date's own span ("منذ عام 2015")
 
 
 def _arn(s: str) -> str:
@@ -871,7 +974,10 @@ def _lexicon_ar() -> _ArLexicon:
     wd = _alt(weekdays)
     rel = _alt(rel_days)
     # a lead-in kept in the span: "فجر اليوم الجمعه", "يوم السبت", "مساء الخميس"
-    lead = rf"(?:(?:{parts})\s+)?(?:(?P<{{g}}_r>{rel})\s+)?(?:يوم\s+)?(?:(?P<{{g}}_w>{wd})\s*,?\s*)?"
+    # "صباح يوم الجمعة الموافق 22 تموز": the weekday and the date it corresponds to
+    glue_wd = _alt([_arn(w) for w in raw["words"]["weekday_date_glue"]])
+    lead = (rf"(?:(?:{parts})\s+)?(?:(?P<{{g}}_r>{rel})\s+)?(?:يوم\s+)?"
+            rf"(?:(?P<{{g}}_w>{wd})\s*,?\s*(?:(?:{glue_wd})\s+)?)?")
     day = r"(?:ال)?(?:[12]\d|3[01]|0?[1-9])(?!\d)"
     year = r"(?:19|20)\d\d"
     year_tail = rf"(?:\s*[,./]?\s*(?:(?:{years})\s*)?(?P<{{g}}_y>{year})(?!\d)(?:\s*م(?!\w))?)?"
@@ -917,10 +1023,24 @@ def _lexicon_ar() -> _ArLexicon:
     first = rf"(?=\d|ال\d|{_alt(starters)})"
     pattern = re.compile(r"(?<![^\W\d_])" + first + "(?:" + "|".join(alternatives) + ")")
     cue_tail = re.compile(rf"(?:^|[\s\W])(?P<cue>{_alt(cue_of)})\s+(?:(?:{glue})\s+)*$")
+    cur = raw["current_year"]
+    since = _alt([_arn(w) for w in cur["since_start"]])
+    now = _alt([_arn(w) for w in cur["current"]])
+    # before the year: "منذ مطلع العام (الجاري) 2022", "العام الحالي 2023";
+    # around it: "عام 2023 الجاري"
+    current_year = re.compile(
+        rf"(?:(?:{since})\s+(?:{years})\s*(?:(?:{now})\s*)?\(?\s*|(?:{years})\s+(?:{now})\s*\(?\s*)$"
+    )
+    current_around = (re.compile(rf"(?:{years})\s*$"), re.compile(rf"\s+(?:{now})(?!\w)"))
+    current_hints = tuple({_arn(w).split()[0] for w in cur["since_start"]} | {_arn(w) for w in cur["current"]})
+    pluperfect = _alt([_arn(w) for w in raw["words"]["pluperfect"]])
     return _ArLexicon(
         months=months, hijri_months=hijri, weekdays=weekdays, numbers=numbers, relative_days=rel_days,
         relative_periods=rel_periods, chained=chained, ago_units=ago_units, ago_duals=ago_duals,
-        cue_of=cue_of, pattern=pattern, cue_tail=cue_tail, glue=glue,
+        cue_of=cue_of, pattern=pattern, cue_tail=cue_tail, glue=glue, current_year=current_year,
+        current_around=current_around, current_hints=current_hints,
+        cue_head=re.compile(rf"(?P<cue>{_alt(cue_of)})\s"),
+        earlier=re.compile(rf"[ \t]*(?:{pluperfect})\s+(?:\S+\s+){{0,6}}?قد\s"),
     )
 
 
@@ -1014,9 +1134,28 @@ def _raw_matches_ar(doc: TextDoc, lex: _ArLexicon) -> list[_Raw]:
     return out
 
 
+#: how far back a sentence's opening is looked for
+_SENTENCE_BACK = 200
+
+
+def _earlier_ar(doc: TextDoc, lex: _ArLexicon, start: int) -> bool:
+    """Whether the date's sentence opens in the pluperfect, "وكان نشطاء قد رصدوا
+    في 25 أكتوبر": an earlier event recalled, not the one reported."""
+    text = doc.text
+    lo = max(0, start - _SENTENCE_BACK)
+    head = max(text.rfind(c, lo, start) for c in ".\n!?؟")
+    if head < 0 and lo > 0:
+        return False  # no sentence start in reach
+    return lex.earlier.match(text, head + 1, start) is not None
+
+
 def _cue_kind_ar(doc: TextDoc, lex: _ArLexicon, start: int, end: int) -> str:
-    """since / until / born / published when the words before the date say so, else ""."""
+    """since / until / born / published when the words before the date say so, or
+    the date's own lead-in does ("منذ عام 2015", kept in the span), else ""."""
     m = lex.cue_tail.search(doc.text, max(0, start - 30), start)
+    if m:
+        return lex.cue_of.get(_norm(m.group("cue")), "")
+    m = lex.cue_head.match(doc.text, start, end)
     if m:
         return lex.cue_of.get(_norm(m.group("cue")), "")
     return ""
