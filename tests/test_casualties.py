@@ -624,3 +624,163 @@ def test_more_person_nouns() -> None:
         ("killed", "combatants", 3, 3, "exact")]
     assert simple("Two peshmerga were wounded.") == [("injured", "combatants", 2, 2, "exact")]
     assert reconcile(figs("A monk and a girl were killed in the blast.")).killed.best == 2
+
+
+def test_victims_the_text_leaves_out_of_its_count() -> None:
+    # the clause before "(not counted)" tells of victims the report does not count
+    cas = reconcile(figs("One relief worker was shot dead at the gate. Three other villagers were also "
+                         "killed in the raid (not counted here)."))
+    assert cas.killed.best == 1
+    # inside the parentheses only what the parentheses hold
+    found = figs("4 NGO drivers killed when the depot was shelled (7 residents also died but are not counted here).")
+    assert [(f.low, f.other_event) for f in found] == [(4, False), (7, True)]
+    # the clause goes back to the sentence start, or to "along with": what comes before is counted
+    found = figs("Two staff were killed, and six people were also wounded (not counted).")
+    assert [f.other_event for f in found] == [True, True]
+    found = figs("One guard was killed along with nine other men (not included).")
+    assert [(f.low, f.other_event) for f in found] == [(1, False)]
+    found = figs("Five guards were killed at the gate. Eight other staff were hurt (not yet counted).")
+    assert [f.other_event for f in found] == [False, True]
+    # no statement about a count
+    found = figs("Two staff were wounded; one said he was not included in the food distribution.")
+    assert [f.other_event for f in found] == [False]
+
+
+@pytest.mark.parametrize(
+    ("text", "measure"),
+    [
+        ("One teacher was badly shot and later died in the clinic.", "killed"),
+        ("One volunteer was stabbed near the market. He died on the way to hospital.", "killed"),
+        ("Two drivers were shot at the crossing. They later succumbed to their wounds.", "killed"),
+        # "he" cannot be both of two
+        ("Two drivers were shot at the crossing. He later died.", "injured"),
+        # a death told by someone else is no death of the injured
+        ("One farmer was wounded. He said his orchard had died in the drought.", "injured"),
+        # the death in a clause of its own is not the victim's
+        ("One nurse was injured after a shell hit and later died.", "injured"),
+        # the abducted who were killed
+        ("Two engineers were kidnapped near the mine and later found dead.", "killed"),
+        ("One guard was abducted at dawn. He was executed two days later.", "killed"),
+        ("1 NGO nurse abducted near the clinic in May; found dead a week later.", "killed"),
+        ("3 UN contractors kidnapped on the highway. Later found dead.", "killed"),
+        ("3 UN contractors kidnapped on the highway. Released a day later.", "missing"),
+    ],
+)
+def test_the_injured_who_died_later(text: str, measure: str) -> None:
+    assert [f.measure for f in figs(text)] == [measure]
+
+
+def test_posts_and_employment_words() -> None:
+    assert simple("One NGO director was shot and killed outside his office.") == [
+        ("killed", "civilians", 1, 1, "exact")]
+    assert simple("Two UN bodyguards were killed in the ambush.") == [("killed", "civilians", 2, 2, "exact")]
+    assert simple("One off-duty INGO staff member was shot dead at home.") == [
+        ("killed", "civilians", 1, 1, "exact")]
+    assert simple("Seven INGO supported staff were wounded by the shelling.") == [
+        ("injured", "civilians", 7, 7, "exact")]
+    assert simple("One Red Cross board member was killed on the road.") == [
+        ("killed", "civilians", 1, 1, "exact")]
+    assert simple("A local Red Crescent volunteer died in the explosion.") == [
+        ("killed", "civilians", 1, 1, "exact")]
+    assert simple("The drone killed a leader of the militia near the bridge.") == [
+        ("killed", "all", 1, 1, "exact")]
+
+
+def test_one_victim_named_by_a_definite_noun_phrase() -> None:
+    assert simple("The driver was killed and two others were wounded.") == [
+        ("killed", "civilians", 1, 1, "exact"), ("injured", "all", 2, 2, "exact")]
+    assert simple("The founder of the charity was shot and killed near his home.") == [
+        ("killed", "civilians", 1, 1, "exact")]
+    assert simple("Gunmen stopped the bus, killing the driver.") == [("killed", "civilians", 1, 1, "exact")]
+    # not inside a clause, nor a possessive
+    assert simple("Gunmen shot at the car of the driver.") == []
+    assert simple("The shell killed the driver's son.") == []
+
+
+def test_a_vague_count_of_killed_and_injured_counts_the_dead_too() -> None:
+    cas = reconcile(figs("The shell hit the market, causing several deaths and injuries."))
+    assert (cas.killed.best, cas.injured.best) == (2, 2)
+    cas = reconcile(figs("A number of residents were killed and wounded in the raid."))
+    assert (cas.to_dict()["civilians_killed"]["best"], cas.injured.best) == (2, 2)
+    # a count with a number stays a bound on the injured only
+    assert reconcile(figs("Thirty people were killed and wounded.")).killed.best is None
+
+
+def test_kin_after_a_possessive_join_the_list() -> None:
+    assert reconcile(figs("A farmer and his three daughters were killed when the house was hit.")).killed.best == 4
+
+
+def test_identified_victims() -> None:
+    assert simple("The raid killed at least 14 identified civilians.") == [
+        ("killed", "civilians", 14, None, "at_least")]
+
+
+def test_a_database_note_of_fatalities() -> None:
+    cas = reconcile(figs("A drone hit the camp, killing several people. Unknown fatalities coded as 10."))
+    assert cas.killed.best == 10
+
+
+def test_victims_whose_number_is_unknown() -> None:
+    cas = reconcile(figs("Four men were killed. The number of injured civilians remains unknown."))
+    assert (cas.killed.best, cas.injured.best) == (4, 2)
+    cas = reconcile(figs("Six people died; it is not clear how many were wounded."))
+    assert cas.injured.best == 2
+
+
+def test_a_range_from_two_bounds() -> None:
+    cas = reconcile(figs("At least 30, and up to 61, residents of the same village, including a teacher and "
+                         "12 children, were killed."))
+    assert cas.to_dict()["civilians_killed"]["best"] == 30
+    assert cas.to_dict()["civilians_killed"]["high"] == 61
+
+
+def test_another_victim_after_and_is_no_death_of_the_injured() -> None:
+    assert [(f.measure, f.low) for f in figs("Three staff were wounded and the driver was killed.")] == [
+        ("injured", 3), ("killed", 1)]
+
+
+def test_an_aside_on_a_list_part() -> None:
+    cas = reconcile(figs("3 UN international (Kenyan, Irish) and 2 national staff were killed in the ambush."))
+    assert cas.killed.best == 5
+    assert simple("One off duty NGO guard was shot dead.") == [("killed", "civilians", 1, 1, "exact")]
+
+
+def test_a_cue_in_a_relative_clause_after_the_figure() -> None:
+    found = figs("Two volunteers were killed by shelling while helping residents who were hurt in an earlier strike.")
+    assert [(f.low, f.other_event) for f in found] == [(2, False)]
+    # without the relative clause the cue still marks the figure
+    assert [f.other_event for f in figs("Two volunteers were killed in an earlier strike.")] == [True]
+
+
+def test_victims_named_with_an_age_or_a_by_name() -> None:
+    cas = reconcile(figs("The shell hit the shop, killing a boy named Karim Adel Saleh (11), and a girl named "
+                         "Lina Haddad (8)."))
+    assert cas.killed.best == 2
+    assert simple("The writer Yusuf Hamdan Qasem (Abu Nabil) was killed near the mosque.") == [
+        ("killed", "all", 1, 1, "exact")]
+
+
+def test_a_breakdown_of_a_group_total() -> None:
+    cas = reconcile(figs("Four relief workers, three drivers and one guard, were killed in the ambush."))
+    assert cas.killed.best == 4
+    # two breakdowns of one count
+    cas = reconcile(figs("6 NGO staff members, 2 women and 4 men, 5 local staff and 1 foreign staff, were killed."))
+    assert cas.killed.best == 6
+
+
+def test_a_likely_death_is_counted() -> None:
+    assert simple("Two fighters were probably killed in the raid.") == [("killed", "combatants", 2, 2, "exact")]
+    assert simple("A paramedic, Samir Haddad, first reported missing, was also likely killed.") == [
+        ("killed", "medical_staff", 1, 1, "exact")]
+
+
+def test_struck_and_injured() -> None:
+    assert simple("One NGO guard was struck and injured by a stray bullet.") == [
+        ("injured", "civilians", 1, 1, "exact")]
+    assert simple("Two farmers were stabbed and killed at the well.") == [("killed", "civilians", 2, 2, "exact")]
+
+
+def test_kin_killed_with_the_subject() -> None:
+    assert reconcile(figs("The teacher Nadia Salem Odeh (41) was killed alongside her three sons.")).killed.best == 4
+    assert reconcile(figs("A farmer was killed along with his two young daughters.")).killed.best == 3
+    assert reconcile(figs("The wife of the mayor was killed together with their five children.")).killed.best == 6

@@ -136,3 +136,27 @@ def test_age_between_commas_after_a_name() -> None:
     assert _nums("Omar Khalil, 34, was wounded") == []
     # after a place or a single word the count stands
     assert _nums("In Aleppo, 12 were killed")[-1][1] == 12
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("at least 8 and up to 14 villagers", [("at least 8 and up to 14", 8, 14, "range")]),
+        ("at least two but possibly up to 9 people", [("at least two but possibly up to 9", 2, 9, "range")]),
+        # bounds set off by commas: the range keeps the closing comma, so the noun follows it
+        ("at least 30, and up to 61, residents", [("at least 30, and up to 61,", 30, 61, "range")]),
+        # two bounds of two measures stay apart
+        ("at least 4 died and up to 11 were hurt",
+         [("at least 4", 4, None, "at_least"), ("up to 11", None, 11, "up_to")]),
+    ],
+)
+def test_a_lower_and_an_upper_bound_make_a_range(text: str, expected: list[tuple]) -> None:
+    assert _nums(text) == expected
+
+
+def test_a_before_three_modifiers() -> None:
+    assert _nums("a local Red Cross volunteer died") == [("a", 1, 1, "exact")]
+
+
+def test_an_unknown_number_without_of() -> None:
+    assert _nums("an unknown number were hurt") == [("an unknown number", 2, None, "vague")]

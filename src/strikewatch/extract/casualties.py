@@ -21,8 +21,20 @@ these ways (all vocabulary is in ``data/lexicons/en/casualties.toml``):
   killed", "killing journalist Samir Nasser", "the death of the citizen Samir
   Nasser") or after a possessive ("a man and his son") counts one, and victims
   named one after another in a sentence add up;
+* one victim named by a definite noun phrase at the head of a sentence or clause
+  ("The driver was killed", "The head of the branch was shot and killed") or as
+  the object of the verb ("killing the driver") counts one; kin killed with the
+  subject ("… was killed alongside her four children") are counted and add up
+  with the subject's own figure;
 * killed and injured together after the count ("nine persons were killed or
-  injured", "7 martyrs and wounded") read like "casualties" (below);
+  injured", "7 martyrs and wounded") read like "casualties" (below); with a
+  vague count ("several deaths and injuries", "a number of people were killed
+  and injured") the dead are a plural too (vague, low 2);
+* the injured or abducted who later died are dead: "was shot and later died in
+  hospital", "kidnapped and killed", "… was stabbed. He died on arrival" (the
+  figure's measure becomes killed);
+* a number said to be unknown ("the number of injured civilians remains
+  unknown") is a plural, vague, low 2;
 * re-mentions are not figures: "several bodies had not yet been identified";
 * continued lists: "killing 12, including five children" and "three children
   and two women were killed" give one figure per part, each with its own
@@ -53,7 +65,11 @@ Conventions:
   tolls always do), and the parts of such a total ("3,037 civilians, including
   924 children"). They are kept, not counted. So are figures in teaser lines
   (related stories' headlines around a scraped story) when the story's prose
-  gives a figure of the same measure.
+  gives a figure of the same measure, and figures the text itself leaves out of
+  its count ("five other civilians died (not counted here)": the clause before
+  the phrase, or what the parentheses hold). A cue inside a relative clause
+  after the figure ("… killed while helping people who were hurt in an earlier
+  strike") tells of something else and marks nothing.
 * ``source`` is the nearest :class:`SourceMention` in the figure's sentence,
   else the first one in the next sentence when that sentence gives no figure
   of its own ("… were killed. The civil defence said …").
@@ -127,7 +143,7 @@ _AUX = (
     "were|was|have|has|had|been|are|is|being|be|got|reportedly|reported|confirmed|also|all|"
     "later|allegedly|subsequently|feared|believed|said|thought|to|remain|remained|still|"
     "seriously|critically|severely|lightly|slightly|badly|moderately|who|found|"
-    "both|initially|immediately|instantly|tragically|now|either|sexually|physically|sustained|"
+    "both|initially|immediately|instantly|tragically|now|either|sexually|physically|sustained|likely|probably|presumably|"
     "suffered|suffering|sustaining|received|serious|severe|minor|various|critical|moderate|light|varying|"
     "people|persons|others"
 )
@@ -136,10 +152,14 @@ _FILL = (
     "family|families|members|at\\s+least"
 )
 _JOIN = re.compile(
-    r"^(?:\s+(?:named|called|identified\s+as)(?:\s+[a-z'-]+){1,4})?"
+    r"^(?:\s+(?:named|called|identified\s+as)(?:\s+[a-z'-]+){1,4}(?:\s*\(\d{1,3}\))?)?"
     r"(?:\s*(?:,|;|\(|:|-)?\s*(?:and|as\s+well\s+as|plus|including|among\s+them|among\s+whom|"
-    r"of\s+whom|of\s+them|mostly|mainly|most\s+of\s+them)?\s*(?:,|\()?\s*)$"
+    r"of\s+whom|of\s+them|mostly|mainly|most\s+of\s+them)?\s*(?:,|\()?\s*"
+    # kin counted after a possessive: "a father and his four sons"
+    r"(?:(?<=and\s)(?:his|her|their)\s+)?)$"
 )
+_NAMED_GAP = re.compile(r"\s+(?:named|called|identified\s+as)(?:\s+[a-z'-]+){1,4}(?:\s*\(\d{1,3}\))?")
+_ASIDE = re.compile(r"\s*\([^()]{1,40}\)(?=\s*(?:,\s*)?and\b)")
 _SUBSET = re.compile(r"including|among|whom|them|mostly|mainly|\(")
 _PARTITIVE = re.compile(r"\s+of\s+(?:the|them|whom|those|these|his|her|their|its|our)\b")
 # Measures that are nouns ("21 deaths"): they follow a count directly, never a long subject.
@@ -152,7 +172,7 @@ _LONG_AUX = (
     "were|was|are|is|have\\s+been|has\\s+been|had\\s+been|been|being|reportedly|reported|"
     "later|also|all|allegedly|subsequently|both|then|found|confirmed|believed|feared|"
     "seriously|critically|severely|lightly|slightly|badly|initially|immediately|instantly|"
-    "themselves|together|now|either|who|that"
+    "themselves|together|now|either|who|that|likely|probably|presumably"
 )
 # What may not stand between a subject and its verb: another clause or a new statement.
 _LONG_BAD = re.compile(
@@ -189,7 +209,8 @@ _BARE_BEFORE = re.compile(r"(?:^|[.,;:!?(\"'-]|\b(?:that|while|when|where|but|af
 # two or more words written with a capital); a count of one.
 _NAME = r"[A-Z][\w'\u2019.-]+(?:\s+(?:(?:al|el|bin|ibn|abu|abd|de|van|von)[-\s])?[A-Z][\w'\u2019.-]+){1,5}"
 _NAMED_POST = re.compile(
-    rf"(?<![\w'\u2019-])(?P<name>{_NAME})(?:\s*\(\d{{1,3}}\)|,\s*\d{{1,3}},)?"
+    # an age or a by-name after the name: "Ahmad Khalil (36)", "Ahmad Khalil (Abu Samir)"
+    rf"(?<![\w'\u2019-])(?P<name>{_NAME})(?:\s*\((?:\d{{1,3}}|[A-Z][\w'\u2019 -]{{1,30}})\)|,\s*\d{{1,3}},)?"
     r"(?:,\s+(?:a|an|the|his|her)\s+[^,.;:()]{1,60},)?"
     # the name in apposition after a role: "the council's co-chair, Gabriel Hanna, was wounded"
     r",?\s+(?:was|has\s+been|had\s+been)(?:\s+(?:reportedly|also|later|allegedly|immediately|"
@@ -218,6 +239,9 @@ _OWN_VERB = re.compile(r"\s*(?:(?:were|was|are|is|have\s+been|had\s+been)\s+)?"
                        r"(?:killed|injured|wounded|hurt|dead|died|missing|abducted|kidnapped)\b")
 _PASSIVE = re.compile(r"\b(?:was|were|is|are|been|being|got|get|gets)\b")
 _PERFECT = re.compile(r"\bha(?:ve|s)\s+(?:been\s+)?(?:killed|died|wounded|injured|lost)\b")
+# a cue after the figure inside a relative clause tells of something else: "… were killed
+# while helping people who had been hurt in an earlier strike"
+_RELATIVE = re.compile(r"\b(?:that|which|who|whom|whose)\b")
 _CLAUSE_BREAK = re.compile(r";|\b(?:bringing|raising|taking|pushing|increasing|adding)\b")
 
 
@@ -251,6 +275,8 @@ class _Rules:
     possessive: re.Pattern[str]
     civ_totals: frozenset[str]
     active_obj: re.Pattern[str]
+    not_counted: re.Pattern[str]
+    definite: re.Pattern[str]
 
 
 @lru_cache(maxsize=1)
@@ -347,6 +373,13 @@ def _rules() -> _Rules:
         long=long, no_aux=no_aux, count_in_gap=count_in_gap, conjunct=conjunct, bare=bare, bare_ger=bare_ger, bare_noun=bare_noun,
         bare_mods=bare_mods,
         civ_nouns=re.compile(rf"\b(?:{_alt(g for g, v in groups.items() if v == 'civilians')})\b"),
+        # "the driver" (then told to be killed or injured, or after the verb: see _definite)
+        definite=re.compile(
+            # no leading \b: a literal start lets the scanner skip ahead (the letter before is checked)
+            rf"the\s+(?P<mods>(?:(?:{mods}|[a-z]+-[a-z]+)\s+){{0,3}})(?P<n>{_alt(raw['persons']['definite'])})"
+            r"\b(?!['\u2019-])"),
+        not_counted=re.compile(rf"\b(?:{_alt(raw['not_counted']['words'])})\b"
+                               rf"(?P<after>\s+(?:{_alt(raw['not_counted']['after'])})\b)?"),
         civ_totals=frozenset(raw["persons"]["civilian_totals"]),
         # a counted person after the verb is its object: "a gunman killed two civilians"
         active_obj=re.compile(
@@ -418,10 +451,18 @@ def find_figures(doc: TextDoc, sources: list[SourceMention]) -> list[FigureMenti
         numbers = sorted([*numbers, *own], key=lambda n: n.start)
     found: list[FigureMention | None] = []
     tails: list[int] = []  # where each number's noun phrase ends (for list continuation)
+    plural_dead: list[FigureMention] = []
     for n in numbers:
         fig, tail = _read(doc, rules, n)
         found.append(fig)
         tails.append(tail)
+        if (fig is not None and fig.qualifier == "up_to" and fig.low is None and n.qualifier == "vague"
+                and (n.low or 0) <= 2):
+            # "several deaths and injuries", "a number of people were killed and injured": a
+            # plural of the dead too, like "civilians were killed" (vague, low 2)
+            plural_dead.append(FigureMention(start=fig.start, end=fig.end, text=fig.text, measure="killed",
+                                             group=fig.group, low=2, high=None, qualifier="vague",
+                                             subgroup=fig.subgroup))
     # Lists: "killing 12, including five children" (forwards, tried first), "three
     # children and two women were killed" (backwards). Only parts with a person noun inherit;
     # parts joined by "and" or a comma form an additive list (shared list_id).
@@ -441,17 +482,26 @@ def find_figures(doc: TextDoc, sources: list[SourceMention]) -> list[FigureMenti
         nxt = found[i + 1]
         if found[i] is None and nxt is not None and _has_noun(rules, doc, numbers[i]):
             gap = folded[tails[i]:numbers[i + 1].start]
+            # an aside on the part's own noun ("2 ICRC international (Swiss, Colombian) and 4 …")
+            aside = _ASIDE.match(gap)
+            gap = gap[aside.end():] if aside else gap
             if _JOIN.match(gap) and doc.sentence_of(numbers[i].start) == doc.sentence_of(nxt.start):
                 found[i] = _inherit(doc, rules, numbers[i], tails[i], nxt, gap)
     figures = [f for f in found if f is not None]
+    figures.extend(plural_dead)
+    _died_later(doc, figures)
     _breakdowns(figures, folded)
     figures.extend(_zeros(doc, rules, figures))
+    figures.extend(_uncounted(doc, figures))
     figures.extend(_bare(doc, rules, figures))
     figures.extend(_named(doc, rules, figures))
+    figures.extend(_definite(doc, rules, figures))
+    figures.extend(_companions(doc, rules, figures, numbers))
     figures.sort(key=lambda f: (f.start, f.end))
     _mark_contained(figures)
     _mark_roles(doc, rules, figures)
     _mark_other_events(doc, rules.cues, figures)
+    _mark_not_counted(doc, rules, figures)
     for f in figures:
         if (f.low or 0) >= rules.max_count or (f.high or 0) >= rules.max_count:
             f.other_event = True
@@ -511,22 +561,102 @@ def _parts_follow(doc: TextDoc, figures: list[FigureMention]) -> None:
             f.other_event = True
 
 
+# The injured (or abducted) who died: "was shot and later died in hospital", "wounding a
+# soldier who succumbed to his injuries", "kidnapped and killed", "… was stabbed. He died upon
+# arrival at the hospital", "… was abducted. He was later found dead".
+_DEATH = (r"(?:(?:later|subsequently|then|eventually|also)\s+)*(?:(?:was|were)\s+(?:(?:later|subsequently|then)\s+)?)?"
+          r"(?P<v>died|succumbed|passed\s+away|killed|found\s+dead|shot\s+dead|shot\s+and\s+killed|executed|"
+          r"beheaded|murdered|tortured\s+to\s+death|reported\s+(?:as\s+)?dead)\b")
+_DIED_SAME = re.compile(rf"(?P<gap>(?:(?!\b(?:after|when|while|being|because)\b)[^.;:!?\n]){{0,100}}?)"
+                        r"(?:\b(?:and|but|then|who|which)\s+|[,;]\s*(?:and\s+|then\s+|but\s+)?"
+                        r"|\s+(?=(?:later|subsequently)\b))"
+                        rf"(?:(?:he|she|they)\s+)?{_DEATH}")
+_DIED_NEXT = re.compile(
+    rf"[\s\"'\u201c\u201d]*(?:(?P<s>he|she|they|the\s+(?:[a-z-]+\s+){{0,3}}?(?:victim|victims|staff|member|worker|"
+    rf"man|woman|boy|girl|child|driver|volunteer|officer|soldier|patient)s?)\b(?P<gap>[^.;:!?\n]{{0,100}}?)\b"
+    # or no subject at all: "… were kidnapped. Later found dead."
+    rf"|(?=(?:later|subsequently|assumed|presumed)\s))(?:(?:assumed|presumed)\s+)?{_DEATH}")
+_NOT_DIED = re.compile(r"\b(?:said|says|told|reported|reports|according|not|never|nearly|almost|could|would|"
+                       r"(?:may|might)\s+(?:have|be|not|also))\b")  # "may" alone is the month
+
+
+def _died_later(doc: TextDoc, figures: list[FigureMention]) -> None:
+    """An injured (or abducted) victim who later died is a death: the figure becomes a killed one.
+
+    Only an exact count, and the death told right after it in the same clause ("… was
+    critically shot and later died in hospital", "kidnapped and killed") or in the next
+    sentence with the victim as its subject ("He later died of his wounds": one victim;
+    "They …": all of them)."""
+    folded = doc.folded
+    if not figures or not any(w in folded for w in ("died", "succumbed", "passed away", "kill", "dead",
+                                                     "executed", "beheaded", "murdered", "to death")):
+        return
+    starts = sorted(f.start for f in figures)
+    for f in figures:
+        if f.measure not in ("injured", "missing") or f.qualifier != "exact" or f.low is None or f.low != f.high:
+            continue
+        nxt = starts[bisect.bisect_right(starts, f.start)] if f.start < starts[-1] else len(folded)
+        m = _DIED_SAME.match(folded, f.end)
+        if m and m.end() <= nxt and not _NOT_DIED.search(m.group("gap")):
+            f.measure = "killed"
+            continue
+        k = doc.sentence_of(f.end)
+        if not doc.sentences or k + 1 >= len(doc.sentences) or doc.sentence_of(f.start) != k:
+            continue
+        s_start, s_end = doc.sentences[k + 1]
+        if nxt < s_end:
+            continue  # the next sentence gives a figure of its own
+        n = _DIED_NEXT.match(folded, s_start)
+        if not n or n.end() > s_end or _NOT_DIED.search(n.group("gap") or ""):
+            continue
+        pron = n.group("s") or "they"
+        if pron in ("he", "she") and f.low != 1:
+            continue
+        if pron.startswith("the") and pron.endswith("s") and f.low == 1:
+            continue
+        f.measure = "killed"
+
+
 def _breakdowns(figures: list[FigureMention], folded: str) -> None:
     """A list after a total that adds up to it is its breakdown, not more victims: "five
-    people were killed, a woman and four children" (the parts become subsets)."""
+    people were killed, a woman and four children", "three staff members, two drivers and a
+    guard, were killed" (the parts become subsets)."""
     lists: dict[int, list[FigureMention]] = {}
     for f in figures:
         if f.list_id is not None:
             lists.setdefault(f.list_id, []).append(f)
     for parts in lists.values():
         head, rest = parts[0], parts[1:]
-        if (len(rest) < 2 or head.group != "all" or head.low is None
+        if (len(rest) < 2 or head.low is None
+                or any(p.group not in _BREAKDOWN_GROUPS.get(head.group, ()) for p in rest)
                 or not folded[head.end:rest[0].start].strip().startswith(",")
-                or any(p.low is None for p in rest) or sum(p.low or 0 for p in rest) != head.low):
+                or any(p.low is None for p in rest) or not _adds_up(rest, head.low)):
             continue
         head.list_id = None
         for p in rest:
             p.list_id, p.part = None, True
+
+
+#: the groups a breakdown of each group's total may name (the soldiers' total is no count of
+#: "two civilians and a child")
+_BREAKDOWN_GROUPS = {
+    "all": ("all", "civilians", "children", "women", "medical_staff", "combatants"),
+    "civilians": ("all", "civilians", "children", "women", "medical_staff"),
+    "combatants": ("all", "combatants"),
+}
+
+
+def _adds_up(parts: list[FigureMention], total: int) -> bool:
+    """Whether the parts, in order, add up to the total once or more (two breakdowns of one
+    count: "seven staff, three women and four men, six foreign and one local, …")."""
+    acc = 0
+    for p in parts:
+        acc += p.low or 0
+        if acc > total:
+            return False
+        if acc == total:
+            acc = 0
+    return acc == 0
 
 
 def _mark_roles(doc: TextDoc, rules: _Rules, figures: list[FigureMention]) -> None:
@@ -556,7 +686,8 @@ def _inherit(doc: TextDoc, rules: _Rules, n: NumberMention, tail: int, other: Fi
     if other.qualifier == "up_to" and other.low is None:
         low, high, qual = None, n.high if n.high is not None else n.low, "up_to"
     list_id = None
-    subset = bool(_SUBSET.search(gap))
+    named = _NAMED_GAP.match(gap)  # "a child named Samir Nasser (12), and …": the age is no subset
+    subset = bool(_SUBSET.search(gap[named.end():] if named else gap))
     if not subset:
         if other.list_id is None:
             other.list_id = other.start
@@ -667,6 +798,15 @@ def _read(doc: TextDoc, rules: _Rules, n: NumberMention) -> tuple[FigureMention 
     return None, tail
 
 
+def _subset_before(folded: str, start: int, end: int) -> bool:
+    """Whether a subset opens between ``start`` and ``end`` ("including", "among them", an
+    open parenthesis; a parenthesis closed again before ``end`` was an aside)."""
+    for m in _SUBSET_BEFORE.finditer(folded, start, end):
+        if m.group(0) != "(" or ")" not in folded[m.end():end]:
+            return True
+    return False
+
+
 def _long_subject(doc: TextDoc, rules: _Rules, n: NumberMention, a: re.Match[str], tail: int,
                   start: int, part: bool, is_family: bool) -> FigureMention | None:
     """A count whose verb comes after a qualifying phrase, in the same clause."""
@@ -686,7 +826,7 @@ def _long_subject(doc: TextDoc, rules: _Rules, n: NumberMention, a: re.Match[str
     # No other casualty count or second subject ("…, and others injured") may start
     # inside the gap, except as a listed subset.
     for inner in rules.count_in_gap.finditer(folded, tail, m.start("aux")):
-        if not _SUBSET_BEFORE.search(folded, tail, inner.start()):
+        if not _subset_before(folded, tail, inner.start()):
             return None
     for inner in rules.conjunct.finditer(folded, tail, m.start("aux")):
         # the verb's own subject (no closing comma after it), not an aside ("…, and X, were")
@@ -726,6 +866,42 @@ def _zeros(doc: TextDoc, rules: _Rules, figures: list[FigureMention]) -> list[Fi
             measure = "killed" if m.group("m") == "killed" else "injured"
             out.append(FigureMention(start=m.start(), end=m.end(), text=doc.text[m.start():m.end()],
                             measure=measure, group=group, low=0, high=0, qualifier="exact"))
+    return out
+
+
+# The victims said to be there, their number not: "the number of injured civilians remains
+# unknown", "it is unclear how many others were injured" (vague, low 2, like a bare plural).
+_UNCOUNTED = (
+    re.compile(r"number\s+of\s+(?:the\s+)?(?P<m>injured|wounded|injuries|dead|deaths|fatalities|killed)\b"
+               r"(?:\s+(?:civilians|people|persons|victims))?\s+(?:remains|remained|is|was|are|were)\s+"
+               r"(?:still\s+)?(?:unknown|unclear|not\s+known|undetermined)"),
+    re.compile(r"how\s+many(?:\s+(?:people|civilians|others|persons))?"
+               r"\s+(?:were|had\s+been|have\s+been)\s+(?P<m>injured|wounded|killed)\b"),
+)
+_UNCOUNTED_BEFORE = re.compile(r"\b(?:unknown|unclear|not\s+known|not\s+clear)\s+$")
+
+
+def _uncounted(doc: TextDoc, figures: list[FigureMention]) -> list[FigureMention]:
+    """Victims whose number the text says is unknown ("the number of injured remains unknown"):
+    more than one, vague, low 2 (not inside another figure)."""
+    folded = doc.folded
+    if "unknown" not in folded and "unclear" not in folded and "not known" not in folded \
+            and "not clear" not in folded and "undetermined" not in folded:
+        return []
+    taken = [(f.start, f.end) for f in figures]
+    out: list[FigureMention] = []
+    # literal starts (no leading \b) let the scanner skip ahead; the letter before is checked
+    matches = [m for rx in _UNCOUNTED for m in rx.finditer(folded) if not (m.start() and folded[m.start() - 1].isalnum())]
+    for m in sorted(matches, key=lambda m: m.start()):
+        s, e = m.start(), m.end()
+        if m.re is _UNCOUNTED[1] and not _UNCOUNTED_BEFORE.search(folded, max(0, s - 16), s):
+            continue  # "how many were injured" asked, not said to be unknown
+        if any(not (e <= a or s >= b) for a, b in taken):
+            continue
+        word = m.group("m")
+        measure = "injured" if word.startswith(("injur", "wound")) else "killed"
+        out.append(FigureMention(start=s, end=e, text=doc.text[s:e], measure=measure, group="all",
+                                 low=2, high=None, qualifier="vague"))
     return out
 
 
@@ -819,6 +995,89 @@ def _named(doc: TextDoc, rules: _Rules, figures: list[FigureMention]) -> list[Fi
     return out
 
 
+#: what follows a definite subject: its death or injury ("… of the branch was shot and killed")
+_DEF_VERB = re.compile(
+    r"(?:\s+of\s+[^.;:,()]{1,60}?)?"
+    r"(?:\s+(?:was|has\s+been|had\s+been)(?:\s+(?:reportedly|also|later|subsequently|allegedly|then|"
+    r"fatally|critically|seriously|severely|lightly|slightly|badly|instantly|immediately))*"
+    r"\s+(?P<m>killed|shot\s+dead|shot\s+and\s+killed|injured|wounded|found\s+dead)"
+    r"|\s+(?:(?:later|also|subsequently)\s+)?(?P<d>died))\b")
+#: what stands before a definite subject: the start of a sentence or clause
+_DEF_SUBJECT = re.compile(r"(?:[.;!?\n,]\s*|\band\s+)$")
+#: or before a definite object: the verb ("killing the driver")
+_DEF_OBJECT = re.compile(r"\b(?P<m>killing|killed|kills|kill|injuring|injured|wounding|wounded)\s+$")
+
+
+def _definite(doc: TextDoc, rules: _Rules, figures: list[FigureMention]) -> list[FigureMention]:
+    """One victim named by a definite noun phrase at the head of a sentence or clause ("The
+    driver was killed", "The head of the local branch was shot and killed") or as the object
+    of the measure verb ("killing the driver") (exact, 1)."""
+    folded = doc.folded
+    out: list[FigureMention] = []
+    taken = [(f.start, f.end) for f in figures]
+    found: list[tuple[int, int, re.Match[str], str]] = []
+    for m in rules.definite.finditer(folded):
+        s = m.start()
+        if s and folded[s - 1].isalnum():
+            continue  # "breathe", not "the"
+        before = folded[max(0, s - 12):s]
+        obj = _DEF_OBJECT.search(before)
+        if obj:
+            found.append((s - len(before) + obj.start(), m.end(), m, obj.group("m")))
+            continue
+        if s and not _DEF_SUBJECT.search(before) and (s >= 12 or before.strip()):
+            continue
+        v = _DEF_VERB.match(folded, m.end())
+        if v:
+            found.append((s, v.end(), m, v.group("m") or v.group("d")))
+    for s, e, m, word in sorted(found, key=lambda x: x[0]):
+        if any(not (e <= a or s >= b) for a, b in taken):
+            continue
+        taken.append((s, e))
+        group, sub = _group(rules, m.group("n"), m.group("mods"))
+        measure = "injured" if word.startswith(("injur", "wound")) else "killed"
+        out.append(FigureMention(start=s, end=e, text=doc.text[s:e], measure=measure, group=group,
+                                 low=1, high=1, qualifier="exact", subgroup=sub))
+    return out
+
+
+#: kin killed with the subject: "… was killed alongside her four children"
+_COMPANION = re.compile(r"\b(?P<v>killed|died)\s+(?:alongside|along\s+with|together\s+with|with)\s+(?:his|her|their)\s+$")
+
+
+def _companions(doc: TextDoc, rules: _Rules, figures: list[FigureMention], numbers: list[NumberMention]
+                ) -> list[FigureMention]:
+    """Kin killed together with the subject ("Samira Haddad was killed alongside her four
+    children"): a count of its own, in one additive list with the subject's figure when the
+    subject is counted ("… was killed" ending at the verb)."""
+    folded = doc.folded
+    if "with " not in folded and "alongside" not in folded:
+        return []
+    out: list[FigureMention] = []
+    spans = [(f.start, f.end) for f in figures]
+    for n in numbers:
+        if n.low is None or any(a <= n.start < b for a, b in spans):
+            continue
+        c = _COMPANION.search(folded, max(0, n.start - 40), n.start)
+        if not c:
+            continue
+        a = rules.noun_after.match(folded, n.end)
+        if not (a and a.group("grp")):
+            continue
+        tail = a.end("grp2") if a.group("grp2") else a.end("grp")
+        group, sub = _group(rules, a.group("grp"), a.group("mods") or "", "", a.group("grp2"))
+        f = FigureMention(start=n.start, end=tail, text=doc.text[n.start:tail], measure="killed", group=group,
+                          low=n.low, high=n.high, qualifier=n.qualifier, subgroup=sub)
+        subject = [g for g in figures if g.measure == "killed" and g.end == c.end("v")]
+        if subject:
+            g = subject[-1]
+            if g.list_id is None:
+                g.list_id = g.start
+            f.list_id = g.list_id
+        out.append(f)
+    return out
+
+
 def _mark_other_events(doc: TextDoc, cue_re: re.Pattern[str], figures: list[FigureMention]) -> None:
     """Flag figures whose sentence and clause carry a cumulative or other-event cue."""
     if not figures:
@@ -839,12 +1098,51 @@ def _mark_other_events(doc: TextDoc, cue_re: re.Pattern[str], figures: list[Figu
                 break
             lo, hi = (f.end, c_start) if c_start >= f.end else (c_end, f.start)
             between = folded[lo:hi] if lo < hi else ""
-            if c_start >= f.end and _CLAUSE_BREAK.search(between):
+            if c_start >= f.end and (_CLAUSE_BREAK.search(between) or _RELATIVE.search(between)):
                 continue
             if c_start < f.start and ";" in between and not _PERFECT.search(folded, f.start, f.end + 24):
                 continue  # "since …; today's strike killed 9" is today's, "…; 200 have been killed" is not
             f.other_event = True
             break
+
+
+#: what sets victims apart from the ones before them in a clause: "one staff member was killed
+#: along with eight other civilians (not counted here)" leaves the staff member counted
+_APART = re.compile(r"\b(?:along\s+with|alongside|together\s+with|with|as\s+well\s+as|besides|in\s+addition\s+to|"
+                    r"while|whereas)\b")
+
+
+def _mark_not_counted(doc: TextDoc, rules: _Rules, figures: list[FigureMention]) -> None:
+    """Victims the text leaves out of its own count ("… and five other civilians were killed
+    (not counted here)"): the figures inside the parentheses that say so, else the figures
+    of the clause just before the phrase (back to the sentence start, or to "along with",
+    "while" …: what comes before those is counted). They are kept, marked ``other_event``."""
+    folded = doc.folded
+    if not figures or not any(w in folded for w in ("not counted", "not included", "not yet", "not being", "not been")):
+        return
+    for m in rules.not_counted.finditer(folded):
+        c = m.start()
+        opening = folded.rfind("(", max(0, c - 80), c)
+        in_paren = opening >= 0 and ")" not in folded[opening:c]
+        if not (in_paren or m.group("after")):
+            continue  # "he was not included in the aid distribution": no statement about a count
+        inside = [f for f in figures if in_paren and f.start > opening and f.end <= c]
+        if inside:
+            for f in inside:
+                f.other_event = True
+            continue
+        limit = opening if in_paren else c
+        s_start = doc.sentences[doc.sentence_of(c)][0] if doc.sentences else 0
+        before = [f for f in figures if s_start <= f.start and f.end <= limit]
+        if not before or _APART.search(folded, before[-1].end, limit):
+            continue  # "… was killed along with eight others (not counted)": the others are no figure
+        chosen = [before[-1]]
+        for f in reversed(before[:-1]):
+            if _APART.search(folded, f.end, chosen[-1].start):
+                break
+            chosen.append(f)
+        for f in chosen:
+            f.other_event = True
 
 
 def _assign_sources(doc: TextDoc, figures: list[FigureMention], sources: list[SourceMention]) -> None:

@@ -7,7 +7,8 @@ model numbers ("Su-24"), ordinals and numbered things ("Resolution 2139").
 
 Values keep what the text says: "more than 10" is ``low`` 10 with qualifier
 ``more_than`` (the hedge is in the qualifier, never folded into the value);
-"up to 20" is ``low`` None, ``high`` 20; a range gives both ends; a vague
+"up to 20" is ``low`` None, ``high`` 20; a range gives both ends (also a
+lower and an upper bound told together: "at least 15 and up to 25"); a vague
 quantity ("dozens") has the conventional ``low`` from the lexicon
 (``data/lexicons/en/casualties.toml``, where the conventions are documented)
 and ``high`` None. "a"/"an" (and "another") counts as one only before a person
@@ -82,7 +83,7 @@ def lexicon() -> Lexicon:
         rf"|(?P<n1>{num})(?:(?:\s*-\s*|\s+to\s+|\s+or\s+)(?P<n2>{num}))?"
         # "a"/"an" (and "another": one more) before a person noun
         rf"|(?P<a>\b(?:an?|another))(?!\s+family\s+of\b)"
-        rf"(?=\s+(?:(?:{mod}|[a-z0-9]+[\s-]years?[\s-]old|[a-z]+-[a-z]+ed)\s+){{0,2}}(?:{person})\b))"
+        rf"(?=\s+(?:(?:{mod}|[a-z0-9]+[\s-]years?[\s-]old|[a-z]+-[a-z]+ed)\s+){{0,3}}(?:{person})\b))"
         rf"(?:\s+(?P<pq>{_alt(post_qualifiers)}))?\b"
     )
     return Lexicon(
@@ -217,6 +218,40 @@ def find_numbers(doc: TextDoc) -> list[NumberMention]:
         mention = _mention(m, doc, lex)
         if mention is not None:
             out.append(mention)
+    return _hedged_ranges(doc, out) if len(out) > 1 else out
+
+
+#: "at least 15 and up to 25", "at least one but possibly up to 12", "at least 72, and up to 175,"
+_RANGE_GAP = re.compile(r"\s*(?P<c>,)?\s*(?:and|but|or)?\s*(?:possibly|perhaps|potentially|maybe|reportedly)?\s*")
+_UP_TO = re.compile(r"(?:up\s+to|as\s+many\s+as)\b")
+_RANGE_TAIL = re.compile(r",(?=\s+[a-z])")
+
+
+def _hedged_ranges(doc: TextDoc, numbers: list[NumberMention]) -> list[NumberMention]:
+    """A lower and an upper bound told together are one range: "at least 15 and up to 25
+    civilians" is low 15, high 25 (qualifier "range"). Where the upper bound is set off by
+    commas ("at least 72, and up to 175, people") the range takes the closing comma, so the
+    noun still follows the count."""
+    folded = doc.folded
+    out: list[NumberMention] = []
+    i = 0
+    while i < len(numbers):
+        a = numbers[i]
+        b = numbers[i + 1] if i + 1 < len(numbers) else None
+        if (b is not None and a.qualifier == "at_least" and b.qualifier == "up_to" and a.low is not None
+                and b.high is not None and b.high > a.low and _UP_TO.match(folded, b.start)):
+            gap = _RANGE_GAP.fullmatch(folded, a.end, b.start)
+            if gap:
+                end = b.end
+                if gap.group("c"):
+                    tail = _RANGE_TAIL.match(folded, end)
+                    end = tail.end() if tail else end
+                out.append(NumberMention(start=a.start, end=end, text=doc.text[a.start:end], low=a.low,
+                                         high=b.high, qualifier="range"))
+                i += 2
+                continue
+        out.append(a)
+        i += 1
     return out
 
 
