@@ -414,3 +414,28 @@ def test_lone_name_of_a_world_district_seat_is_kept(gaz: Gazetteer) -> None:
     # GeoNames' world towns with no population recorded are district seats, not hamlets
     loc = _loc("Two drivers were abducted on the road out of Abeibara on Monday.", gaz)
     assert loc.country == "ML" and haversine_km(loc.lat, loc.lon, 19.12, 1.75) < 10
+
+
+def test_a_name_marked_as_a_local_one_is_no_namesake_elsewhere(gaz: Gazetteer) -> None:
+    loc = _loc("A drone carrying explosives hit a Turkish army outpost on Gire hill (Kurdish name), "
+               "Cukurca district of Hakkari province.", gaz)
+    assert loc.admin1 == "Hakkâri" and loc.name == "Çukurca"
+
+
+@pytest.mark.parametrize("text, name", [
+    ("Warplanes raided Sokhna and rockets struck the city of Raqqa", "Ar Raqqah"),
+    ("Jets bombed Palmyra while shells fell on Homs city", "Homs"),
+])
+def test_a_town_named_as_a_town_is_the_place_of_a_headline(gaz: Gazetteer, text: str, name: str) -> None:
+    assert _loc(text, gaz).name == name
+
+
+def test_the_hospital_the_wounded_were_taken_to_is_not_the_place(gaz: Gazetteer) -> None:
+    text = ("Turkish shelling hit the village of Sheshi near Tal Abyad; two children were wounded "
+            "and rushed to the Kobani city hospital.")
+    assert _loc(text, gaz).name == "Tall Abyad"
+
+
+def test_the_last_name_of_an_address_is_the_province(gaz: Gazetteer) -> None:
+    loc = _loc("On 2 June 2024, in El Porvenir, Guerrero, gunmen dropped explosives from drones on the village.", gaz)
+    assert loc.admin1 == "Guerrero"

@@ -268,3 +268,86 @@ def test_a_stopword_as_written_is_never_a_big_place_read_through_a_clitic() -> N
     # the place itself is still found
     doc = TextDoc(text=arabic.normalise("قصف على مدينة الرقة صباح اليوم")[0], language="ar")
     assert [p.location.name for p in P.find_places(doc, gaz)][:1] == ["Ar Raqqah"]
+
+
+@pytest.mark.parametrize("text, name, admin1", [
+    # the gazetteer knows these villages in Latin script only
+    ("سقطت قذائف على أطراف بلدة كنصفرة بريف إدلب الجنوبي", "Kansafrah", "Idlib"),
+    ("استهدف قصف مدفعي قرية قرقوزاق شرقي حلب", "Qarah Qawzaq", "Aleppo"),
+    # two words, the first a common word ("جديد")
+    ("شنت طائرات مسيرة غارة على بلدة جديد عكيدات بريف دير الزور الشرقي", "Jadid `Uqaydat", "Deir ez-Zor"),
+    # a final waw read as a vowel (the Kurdish "قامشلو")
+    ("اشتباكات قرب مدينة قامشلو في محافظة الحسكة", "Al Qamishli", "Al-Hasakah"),
+])
+def test_a_village_after_its_cue_is_read_by_its_sound(gaz, text, name, admin1):
+    loc = _loc(text, gaz)
+    assert (loc.name, loc.admin1, loc.precision) == (name, admin1, "locality")
+
+
+def test_a_sounded_reading_casts_no_vote_and_stays_in_the_country(gaz):
+    doc, found = _found("قصف مدفعي على قرية كنصفرة", gaz)
+    # nothing else says which country: a loose reading alone is no place
+    assert found == []
+    assert places.resolve_location(doc, found).name is None
+
+
+def test_a_publisher_named_after_a_town_is_not_the_place(gaz):
+    text = ("قتلى بغارة على إدلب... - أخبار مدينة سراقب\nFacebookأخبار مدينة سراقب's Post\n\n"
+            "أخبار مدينة سراقبDecember 1, 2024 · Shared with Public"
+            "قتل مدنيان بغارة جوية على سوق شعبي في إدلب")
+    doc, found = _found(text, gaz)
+    assert {p.role for p in found if p.location.name == "Saraqib"} == {"source"}
+    assert places.resolve_location(doc, found).name == "Idlib"
+
+
+def test_a_publisher_town_stands_when_nothing_else_is_named(gaz):
+    text = ("نعي... - أخبار مدينة سراقب\nFacebookأخبار مدينة سراقب's Post\n\n"
+            "أخبار مدينة سراقبDecember 1, 2024 · Shared with Publicنعي الشاب محمد الذي قتل بغارة جوية")
+    doc, found = _found(text, gaz)
+    assert places.resolve_location(doc, found).name == "Saraqib"
+
+
+def test_the_hospital_the_wounded_were_taken_to_is_not_the_place(gaz):
+    doc, found = _found("أصيب طفلان بقصف مدفعي على قرية صرين، ونقلا إلى مشفى مدينة كوباني لتلقي العلاج", gaz)
+    assert {p.role for p in found if p.location.name == "Kobani"} == {"reference"}
+    assert places.resolve_location(doc, found).name != "Kobani"
+
+
+def test_the_village_a_victim_comes_from_is_not_the_place(gaz):
+    doc, found = _found("قتل رجلان بقصف مدفعي على مدينة الدرباسية شمال الحسكة، أحدهما من قرية تل خنزير "
+                        "والآخر من قرية تل الصدق", gaz)
+    assert {p.role for p in found if p.location.name in ("Tall Khinzir", "Tall as Sidq")} == {"home"}
+    assert places.resolve_location(doc, found).name == "Al-Darbasiyah"
+
+
+def test_near_a_village_is_still_the_village(gaz):
+    loc = _loc("سقطت قذائف بالقرب من قرية معرشورين شرقي إدلب", gaz)
+    assert loc.name == "Ma`arr Shurin"
+
+
+@pytest.mark.parametrize("side, west", [("الغربي", True), ("الشرقي", False)])
+def test_the_side_of_the_countryside_picks_the_namesake(gaz, side, west):
+    # two villages of this name lie in the province, one either side of its capital
+    loc = _loc(f"ألقت طائرة مسيرة قنبلة على بلدة الربيعة بريف حماة {side}", gaz)
+    assert loc.name == "Ar Rabi`ah" and loc.admin1 == "Hama"
+    assert (loc.lon < 36.75) == west
+
+
+def test_a_dateline_under_the_headline_is_skipped_for_the_town(gaz):
+    text = ("غارات جوية في دير الزور\n\nدير الزور (سوريا) / وكالة الأنباء\n\n"
+            "قتل ثلاثة مدنيين بقصف جوي على مدينة البصيرة شرقي سوريا، فجر الأحد.")
+    assert _loc(text, gaz).name == "Al Busayrah"
+
+
+def test_a_neighbourhood_in_a_city_lies_in_that_city(gaz):
+    # a hamlet elsewhere in Yemen shares the neighbourhood's name: the city named next places it
+    for text in ("سقطت قذائف هاون على حي الروضة وسط مدينة تعز عصر اليوم",
+                 "سقطت قذائف هاون على حي الروضة في مدينة تعز عصر اليوم",
+                 "سقطت قذائف هاون على حي الروضة بمدينة تعز عصر اليوم"):
+        loc = _loc(text, gaz)
+        assert (loc.name, loc.country) == ("Ta'izz", "YE"), text
+
+
+def test_a_bakery_is_no_place(gaz):
+    loc = _loc("غارات جوية على وسط بلدة كفرنبل قرب الفرن الآلي صباح اليوم", gaz)
+    assert loc.name == "Kafr Nabl"

@@ -25,6 +25,7 @@ import dataclasses
 import math
 import re
 import tomllib
+from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
@@ -42,6 +43,7 @@ from ..geo.gazetteer import (
     haversine_km,
     name_key,
     phonetic_key,
+    skeleton_key,
 )
 from ..model import Location
 from .lexicon import alternation
@@ -94,6 +96,9 @@ class _Context:
     hint_re: re.Pattern[str]
     variant_countries: frozenset[str] = frozenset()
     cue_words: frozenset[str] = frozenset()
+    care_before: re.Pattern[str] | None = None
+    care_after: re.Pattern[str] | None = None
+    care_words: re.Pattern[str] | None = None
 
 
 def _alt(words: list[str]) -> str:
@@ -127,6 +132,10 @@ def place_context() -> _Context:
         hint_re=re.compile(rf"\b({_alt(list(d['country_hints']))})\b"),
         variant_countries=frozenset(d.get("variant_countries", [])),
         cue_words=frozenset(w for w in d["cue_before"] if " " not in w),
+        care_before=re.compile(rf"\b(?:{_alt(d['care_verbs'])})\b[^.;:!?\n]{{0,50}}?\b(?:to|into|at)\b"
+                               rf"(?P<gap>[^.;:!?\n]{{0,50}})$"),
+        care_after=re.compile(rf"[\w\s'\u2019-]{{0,20}}?\b(?:{_alt(d['care_places'])})\b"),
+        care_words=re.compile(_alt(d["care_places"])),
     )
 
 
@@ -147,6 +156,7 @@ class _Cand:
     listed: bool = False  # followed by a comma and the next name of an address ("X, Province, Country")
     arabic: bool = False  # found in Arabic text
     voting: list[Match] | None = None  # the matches that vote for countries, when not ``matches``
+    sounded: bool = False  # read by its sound (Arabic letters to Latin consonants): no vote
 
 
 # --------------------------------------------------------------------------
@@ -290,6 +300,26 @@ def _mark_addresses(cands: list[_Cand], text: str) -> None:
             c.kind == "region" and bool(_IN_PROVINCE_GAP.fullmatch(text, prev.end, c.start)))
     if cands:
         cands[-1].listed = False
+
+
+#: What ends an address: a comma, a bracket or a full stop after its last name.
+_ADDRESS_END = re.compile(r"\s*[,;)\]]|\.(?:\s|$)")
+
+
+def _address_areas(cands: list[_Cand], text: str) -> None:
+    """The last name of an address ("in X, Guerrero, armed men...", "(X,
+    Norte de Santander)") names the area X lies in: a province where one
+    has the name, not a town of it elsewhere."""
+    for prev, c in pairwise(cands):
+        if not (prev.listed and not c.listed and c.kind is None and _ADDRESS_END.match(text, c.end)):
+            continue
+        top = c.matches[:20]
+        regions = [m.place for m in top if m.place.placetype == "region"]
+        # a province's capital stands for the province anyway ("Duma, Damascus")
+        if regions and not any(m.place.placetype == "locality" and any(
+                m.place.country == r.country and admin_equal(m.place.admin1, r.admin1) for r in regions)
+                for m in top):
+            c.kind = "region"
 
 
 def _is_country(c: _Cand) -> bool:
@@ -572,6 +602,8 @@ def _evidence(cands: list[_Cand], countries: dict[str, float]
     # a document names a place again and again: one name's votes are reckoned once
     votes: dict[tuple[Any, ...], tuple[list[tuple[str, float]], list[tuple[tuple[str, str], float]]]] = {}
     for c in cands:
+        if c.sounded:
+            continue  # a loose reading says nothing of the document's country
         top = (c.voting or c.matches)[:60]
         key = (c.text, c.cue, c.multiword, *map(id, top))
         vote = votes.get(key)
@@ -727,6 +759,7 @@ def find_places(doc: TextDoc, gaz: Gazetteer) -> list[PlaceMention]:
     if doc.language != "ar":
         cands = _refuse_stray_variants(cands, countries, ctx)
         _mark_references(cands, doc.text, doc.folded)
+        _address_areas(cands, doc.text)
     if not cands:
         return []
     cw, aw = _evidence(cands, countries)
@@ -767,7 +800,7 @@ def find_places(doc: TextDoc, gaz: Gazetteer) -> list[PlaceMention]:
                 cands[i].matches = []  # no place of that name lies there: dropped below
             else:
                 bests[i] = m
-    placed = _placed_by_reference(cands, base, bests, top_country)
+    placed = _placed_by_reference(cands, base, bests, top_country, doc.folded)
     out: list[PlaceMention] = []
     located = -2  # the last candidate emitted as a place found where the text places it
     for i, (c, best) in enumerate(zip(cands, bests)):
@@ -776,6 +809,8 @@ def find_places(doc: TextDoc, gaz: Gazetteer) -> list[PlaceMention]:
         misplaced = i in placed and placed[i] is None
         best = placed.get(i) or best
         p = best.place
+        if c.sounded and p.country != top_country:
+            continue  # a loose reading is only trusted in the document's country
         conf = 0.5 + 0.2 * c.cue + 0.15 * c.multiword
         if p.country != top_country and not placed.get(i) and i not in addressed:
             # a lone capitalised word abroad is most often not a place at all
@@ -811,7 +846,91 @@ def find_places(doc: TextDoc, gaz: Gazetteer) -> list[PlaceMention]:
             located = i
         out.append(PlaceMention(c.start, c.end, c.text, loc, score=round(conf, 3),
                                 role="site" if c.site else ("reference" if reference else "place")))
+    if _POST_MARK in doc.text:
+        _mark_publisher(doc.text, out)
+    if doc.language != "ar" and " name)" in doc.text:
+        out = [p for p in out if not _LOCAL_NAME.match(doc.text, p.end)]
+    _mark_care(doc, out, _context_ar() if doc.language == "ar" else ctx)
+    if doc.language == "ar":
+        _mark_from_ar(doc.text, out, _context_ar())
     return out
+
+
+def _mark_from_ar(text: str, out: list[PlaceMention], actx: Any) -> None:
+    """"من قرية X": where people come from (a victim's village, the
+    displaced's town), not where the attack was: the role "home"."""
+    pat = actx.from_re
+    if pat is None:
+        return
+    for p in out:
+        if p.role == "place" and "من " in text[max(0, p.start - 16):p.start] \
+                and pat.search(text, max(0, p.start - 40), p.start):
+            p.role = "home"
+
+
+#: Roles of places named for someone's whereabouts, not the event's.
+_AWAY = frozenset(["source", "home"])
+
+#: The characters before a name read for a verb of taking the wounded somewhere.
+_CARE_SPAN = 110
+
+
+def _mark_care(doc: TextDoc, out: list[PlaceMention], vocab: Any) -> None:
+    """A name where the wounded were taken ("rushed to a hospital in X",
+    "نقلوا إلى مشفى X") is a place of care: it takes the role "reference"
+    (it says where, but not where the attack was). The place word must lie
+    between the verb's "to" and the name, or just after the name ("the X
+    city hospital")."""
+    before, after, words = vocab.care_before, vocab.care_after, vocab.care_words
+    if before is None or after is None or words is None:
+        return
+    text = doc.folded
+    at = [m.start() for m in words.finditer(text)]
+    if not at:
+        return
+    for p in out:
+        if p.role != "place":
+            continue
+        k = bisect_right(at, p.end + 25) - 1
+        if k < 0 or at[k] < p.start - 80:
+            continue  # no place of care near
+        m = before.search(text, max(0, p.start - _CARE_SPAN), p.start)
+        if m is None:
+            continue
+        if after.match(m.group("gap")) is not None or after.match(text, p.end) is not None:
+            p.role = "reference"
+
+
+#: "Gire military base (Kurdish name)", "X hill (local name)": the text says
+#: the name is a local one, not the name the place is known by elsewhere: a
+#: gazetteer place of that name is a namesake (the area named next places it).
+_LOCAL_NAME = re.compile(r"(?:[ \t-]+[A-Za-z]+){0,3}[ \t]*\((?:kurdish|local|arabic|turkish|amazigh|berber|pashto)"
+                         r"\s+name\)", re.IGNORECASE)
+
+
+#: A captured social media post names its publisher ("FacebookX's Post"): a
+#: page named after a town ("أخبار مدينة X", "X Media Center") says where
+#: the publisher is, not where the event it posts about happened.
+_POST_MARK = "'s Post"
+_PUBLISHER = re.compile(r"Facebook([^\n]{2,80}?)'s Post")
+
+
+def _mark_publisher(text: str, out: list[PlaceMention]) -> None:
+    """Mentions inside the publisher's name, wherever it is written (the
+    capture's title, the header, a signature), take the role "source"."""
+    spans: list[tuple[int, int]] = []
+    for name in dict.fromkeys(m.group(1).strip() for m in _PUBLISHER.finditer(text)):
+        if len(name) < 2:
+            continue
+        at = text.find(name)
+        while at >= 0:
+            spans.append((at, at + len(name)))
+            at = text.find(name, at + len(name))
+    if not spans:
+        return
+    for p in out:
+        if p.role == "place" and any(a <= p.start and p.end <= b for a, b in spans):
+            p.role = "source"
 
 
 #: The confidence left to a name whose only matches lie away from where the
@@ -841,8 +960,40 @@ def _fits_reference(p: Place, ref: Place, km: float | None = None) -> bool:
     return haversine_km(p.lat, p.lon, ref.lat, ref.lon) <= limit
 
 
+#: Compass words of a reference ("X غرب Y", "بريف Y الغربي", "X, west of Y",
+#: "Y's western countryside"): (north-south, east-west) signs.
+_COMPASS = [
+    (re.compile(r"شمال|north"), (1, 0)), (re.compile(r"جنوب|south"), (-1, 0)),
+    (re.compile(r"شرق|east"), (0, 1)), (re.compile(r"غرب|west"), (0, -1)),
+]
+_COMPASS_AFTER = re.compile(r"\s*(?:ال)?(?:شمالي|جنوبي|شرقي|غربي)(?:\s+ال(?:شرقي|غربي))?")
+#: Degrees a place may lie off the side the words say (about 3 km).
+_COMPASS_SLACK = 0.03
+
+
+def _compass(text: str, c: _Cand, ref_c: _Cand) -> tuple[int, int]:
+    """The side of the reference the words between the two names (or the
+    adjective after an Arabic reference: "بريف حماة الغربي") put the place on."""
+    gap = text[c.end:ref_c.start]
+    if ref_c.arabic:
+        m = _COMPASS_AFTER.match(text, ref_c.end)
+        if m:
+            gap += m.group()
+    ns = ew = 0
+    for pat, (a, b) in _COMPASS:
+        if pat.search(gap):
+            ns, ew = ns or a, ew or b
+    return ns, ew
+
+
+def _on_side(p: Place, ref: Place, side: tuple[int, int]) -> bool:
+    ns, ew = side
+    return (ns * (p.lat - ref.lat) >= -_COMPASS_SLACK) and (ew * (p.lon - ref.lon) >= -_COMPASS_SLACK)
+
+
 def _placed_by_reference(cands: list[_Cand], base: list[list[tuple[float, int, Match]]],
-                         bests: list[Match], top_country: str | None) -> dict[int, Match | None]:
+                         bests: list[Match], top_country: str | None,
+                         text: str = "") -> dict[int, Match | None]:
     """Arabic "قرية X بريف Y", "X التابعة لمدينة Y", "X غرب مدينة Y": the words
     say where X lies. A town chosen elsewhere is a homonym: the best of its
     matches that lies there instead, else none (the gazetteer lacks the
@@ -864,8 +1015,20 @@ def _placed_by_reference(cands: list[_Cand], base: list[list[tuple[float, int, M
         km = ref_c.reference_km
         if km == 0.0 and ref.placetype != "locality":
             continue  # a part of a town is placed by the town ("X area of Y"), not by a province
-        if (p.placetype in ("region", "country") and (c.arabic or not abroad)) or ref.id == p.id \
-                or _fits_reference(p, ref, km):
+        if (p.placetype in ("region", "country") and (c.arabic or not abroad)) or ref.id == p.id:
+            continue
+        if _fits_reference(p, ref, km):
+            side = _compass(text, c, ref_c) if text else (0, 0)
+            if side == (0, 0) or p.placetype not in ("locality", "neighbourhood"):
+                continue
+            at = _seat(ref, ref_c) if ref.placetype in ("region", "county") else ref
+            if _on_side(p, at, side):
+                continue
+            # a namesake of the province lying on the side the words say is the one meant
+            sided = [(v, j, m) for v, j, m in base[i] if m.place.placetype in ("locality", "neighbourhood")
+                     and _fits_reference(m.place, ref, km) and _on_side(m.place, at, side)]
+            if sided:
+                out[i] = max(sided, key=lambda t: (t[0], t[1]))[2]
             continue
         fits = [(v, j, m) for v, j, m in base[i] if m.place.placetype != "country"
                 and (m.place.placetype != "region" or not c.arabic)
@@ -978,6 +1141,9 @@ def resolve_location(doc: TextDoc, places: list[PlaceMention], near: tuple[int, 
     document's lead, else the lead's (title and first sentences), else the
     best anywhere."""
     cands = [p for p in places if p.role != "origin" and p.score >= 0.3]
+    # a publisher's own name places the publisher, a victim's home village
+    # the victim: the event only when nothing else does
+    cands = [p for p in cands if p.role not in _AWAY] or cands
     if not cands:
         return Location()
     if doc.language != "ar":
@@ -997,6 +1163,12 @@ def resolve_location(doc: TextDoc, places: list[PlaceMention], near: tuple[int, 
         if at is not None and not _AR_CITY_BEFORE.search(doc.folded, max(0, at.start - 8), at.start):
             si = doc.sentence_of(at.start)
             last = min(si + _CAPITAL_SPAN, len(doc.sentences) - 1)
+            # a dateline or a byline under a headline ("دير الزور (سوريا) / الأناضول")
+            # tells of nothing: the account's first sentence is the one after it
+            cue = _context_ar().attack_re
+            while last < min(si + _CAPITAL_SPAN + 2, len(doc.sentences) - 1) \
+                    and not cue.search(doc.folded, *doc.sentences[last]):
+                last += 1
             loc = _refine_ar(doc, cands, loc, (doc.sentences[si][0], doc.sentences[last][1]), widen=False)
     elif doc.language != "ar" and near is None and loc.precision == "locality" and _capital(loc):
         # a bare "Idlib" or "Aleppo" heading an account is the province as
@@ -1152,7 +1324,8 @@ def _pick(cands: list[PlaceMention], anchor: int, doc: TextDoc | None = None,
         # whether it is the incident's: the clause telling of deaths does
         harm = 0.25 if doc is not None and _harm_clause(doc, p) else 0.0
         ref = 0.6 if p.role == "reference" else 0.0  # named only to say where another place lies
-        return (rank - min(p.score, _SURE) - inside + stray(p) + abroad - harm + ref, -p.score,
+        town = 0.3 if doc is not None and rank == 1 and _named_town(doc, p) else 0.0
+        return (rank - min(p.score, _SURE) - inside + stray(p) + abroad - harm + ref - town, -p.score,
                 abs(p.start - anchor))
 
     best = min(cands, key=key)
@@ -1175,6 +1348,15 @@ def _harm_clause(doc: TextDoc, p: PlaceMention) -> bool:
     m = _CLAUSE_END.search(text, p.end, p.end + 120)
     b = m.start() if m else min(len(text), p.end + 120)
     return bool(_HARM.search(text, a, b))
+
+
+def _named_town(doc: TextDoc, p: PlaceMention) -> bool:
+    """Whether the text names ``p`` as a town ("the city of X", "X city"):
+    a place the account sets apart from the countryside around it."""
+    if doc.language == "ar":
+        return False
+    return bool(_EN_CITY_BEFORE.search(doc.folded, max(0, p.start - 12), p.start)
+                or _EN_CITY_AFTER.match(doc.folded, p.end))
 
 
 def _capital(loc: Location) -> bool:
@@ -1251,6 +1433,7 @@ class _ArWord(NamedTuple):
     known: tuple[tuple[int, str, str], ...]  # the forms the gazetteer knows as names by themselves
     site: tuple[str, ...]  # a site head's English words ("سد": dam), else ()
     site_cut: int  # the letters before the site head ("لسد": 1)
+    reads: bool = False  # a word after which a name is read by its sound ("قرية")
 
 
 @dataclass(frozen=True)
@@ -1266,6 +1449,11 @@ class _ArContext:
     function_words: frozenset[str] = frozenset()
     country_keys: frozenset[str] = frozenset()
     site_heads: dict[str, list[str]] = field(default_factory=dict)
+    read_after: frozenset[str] = frozenset()
+    care_before: re.Pattern[str] | None = None
+    care_after: re.Pattern[str] | None = None
+    care_words: re.Pattern[str] | None = None
+    from_re: re.Pattern[str] | None = None
     # words read so far, for the gazetteer in ``read_for`` (what a word names depends on it)
     words: dict[str, _ArWord] = field(default_factory=dict, compare=False, repr=False)
     read_for: list[Gazetteer] = field(default_factory=list, compare=False, repr=False)
@@ -1298,7 +1486,8 @@ class _ArContext:
                 person = person or f in self.person_names
             hit = self.words[w] = _ArWord(
                 forms, forms[0][2], kind, cue, head, person, len(w) == 1 or w in self.function_words,
-                tuple(f for f in forms if f[2] in known and self._alone(w, f, head)), site, site_cut)
+                tuple(f for f in forms if f[2] in known and self._alone(w, f, head)), site, site_cut,
+                kind == "locality" and any(f in self.read_after for _, f, _ in forms))
         return hit
 
     def _alone(self, w: str, form: tuple[int, str, str], head: bool) -> bool:
@@ -1335,6 +1524,10 @@ def _context_ar() -> _ArContext:
     with open(_DATA_AR, "rb") as fh:
         d: dict[str, Any] = tomllib.load(fh)
     stems = "|".join(re.escape(_arn(w)) for w in sorted(d["attack_cues"], key=len, reverse=True))
+    care_verbs = "|".join(re.escape(_arn(w)) for w in sorted(d["care_verbs"], key=len, reverse=True))
+    care_places = "|".join(re.escape(_arn(w)) for w in sorted(d["care_places"], key=len, reverse=True))
+    from_before = "|".join(re.escape(_arn(w)) for w in sorted(d["from_before"], key=len, reverse=True))
+    not_after = "|".join(re.escape(_arn(w)) for w in sorted(d["from_not_after"], key=len, reverse=True))
     return _ArContext(
         kind_before={_arn(k): v for k, v in d["kind_before"].items()},
         cue_before=frozenset(_arn(w) for w in d["cue_before"]),
@@ -1347,6 +1540,13 @@ def _context_ar() -> _ArContext:
         function_words=frozenset(_arn(w) for w in d["function_words"]),
         country_keys=frozenset(arabic_key(_arn(w)) for w in d["countries"]),
         site_heads={_arn(k): v for k, v in d["site_heads"].items()},
+        read_after=frozenset(_arn(w) for w in d["read_after"]),
+        care_before=re.compile(rf"(?<![^\W\d_])[وف]?(?:{care_verbs})[^.!?\n]{{0,40}}?(?<![^\W\d_])(?:ل?الي|لاحد)"
+                               rf"(?![^\W\d_])(?P<gap>[^.!?\n]{{0,50}})$"),
+        care_after=re.compile(rf"[^.!?\n]{{0,20}}?(?<![^\W\d_])(?:ال)?(?:{care_places})"),
+        care_words=re.compile(care_places),
+        from_re=re.compile(rf"(?<![^\W\d_])(?!(?:{not_after})\s)\S+\s+من\s+(?:{from_before})"
+                           r"[\s\"«\u201c#]*$"),
     )
 
 
@@ -1402,7 +1602,10 @@ def _candidates_ar(doc: TextDoc, gaz: Gazetteer, actx: _ArContext) -> tuple[list
     # word may go on the name.
     hits: list[tuple[int, int, int, str, str]] = []
     add = hits.append
+    after: list[int] = []  # words after "قرية", "بلدة": read by their sound when no name takes them
     for i, w in enumerate(words):
+        if w.reads:
+            after.append(i + 1)
         if i + 1 < count and joins[i + 1]:
             if w.site:
                 add((i, 0, 0, "", ""))  # a named site may begin here ("سد تشرين"): tried first
@@ -1481,19 +1684,115 @@ def _candidates_ar(doc: TextDoc, gaz: Gazetteer, actx: _ArContext) -> tuple[list
         cands.append(_Cand(s, e, text[s:e], matches, kind=kind, cue=cue or kind is not None,
                            multiword=n > 1 or " " in first, arabic=True))
         taken = i + n
+    if after:
+        sounded = _sounded_ar(after, words, parts, ends, joins, cands, gaz, actx)
+        if sounded:
+            cands = sorted(cands + sounded, key=lambda c: c.start)
     for prev, c in pairwise(cands):
         gap = text[prev.end:c.start]
-        if len(gap) <= 40 and _AR_RELATION.search(gap) and not _AR_BREAK.search(gap):
+        if (len(gap) <= 40 and _AR_RELATION.search(gap) and not _AR_BREAK.search(gap)) or _AR_WITHIN.fullmatch(gap):
             c.reference = True
     return cands, countries
+
+
+#: Arabic letters as the consonants a Latin spelling of the name keeps
+#: (:func:`skeleton_key`: vowels, and the alef, yeh, ain and hamza that
+#: stand for them, are dropped).
+_AR_LATIN = {
+    "ب": "b", "ت": "t", "ث": "t", "ج": "j", "ح": "h", "خ": "k", "د": "d", "ذ": "d", "ر": "r", "ز": "z",
+    "س": "s", "ش": "sh", "ص": "s", "ض": "d", "ط": "t", "ظ": "z", "غ": "g", "ف": "f", "ق": "k", "ك": "k",
+    "ل": "l", "م": "m", "ن": "n", "ه": "h", "و": "w",
+}
+#: Consonants of a sounded name the index can tell apart (shorter skeletons
+#: are shared by too many villages).
+_SOUND_MIN = 4
+
+
+def _sound_keys(names: list[str]) -> list[str]:
+    """Latin consonant strings a Latin spelling of the Arabic words may
+    have: the article dropped, a final "ه" (teh marbuta) silent, or "t"
+    before another word ("معرة X": Maarrat X); a "و" not by an alef a
+    vowel or a "w" ("قامشلو": Qamishlo). Each letter is spelled as a word
+    of its own, so that the index's digraph rules leave the letters alone."""
+    variants = [[]]
+    for wi, w in enumerate(names):
+        if w.startswith("ال") and len(w) > 4:
+            w = w[2:]
+        last = wi == len(names) - 1
+        for ci, ch in enumerate(w):
+            end = ci == len(w) - 1
+            if ch in "هح" and end:
+                opts = [""] if last or ch == "ح" else ["", "t"]
+            elif ch == "و" and 0 < ci and w[ci - 1] != "ا" and (end or w[ci + 1] != "ا"):
+                opts = ["w", ""]
+            else:
+                opts = [_AR_LATIN.get(ch, "")]
+            variants = [v + [o] if o else v for v in variants for o in opts][:4]
+    return list(dict.fromkeys(" ".join(v) for v in variants if len("".join(v).replace("sh", "s")) >= _SOUND_MIN))
+
+
+@lru_cache(maxsize=1 << 14)
+def _skeleton(name: str) -> str:
+    return skeleton_key(name)
+
+
+def _sounded_ar(after: list[int], words: list[_ArWord], parts: list[str], ends: list[int], joins: list[bool],
+                cands: list[_Cand], gaz: Gazetteer, actx: _ArContext) -> list[_Cand]:
+    """Names after "قرية", "بلدة", "مدينة" that no candidate took: the
+    gazetteer has many a village in Latin script only; the name's letters
+    as Latin consonants are looked up among the consonant skeletons of
+    those (theatre places only). A loose reading: it casts no vote, and a
+    reference after it ("بريف الحسكة") settles which village is meant."""
+    out: list[_Cand] = []
+    count = len(words)
+    starts = [c.start for c in cands]
+    for i in after:
+        if i >= count or parts[2 * i].strip() not in _AR_CUE_GAP:
+            continue
+        w = words[i]
+        if w.function or w.kind is not None or w.cue or w.person or parts[2 * i + 1] == "#":
+            continue
+        common = any(f in actx.stopwords for _, f, _ in w.forms)  # "القرى المجاورة"
+        s = ends[2 * i]
+        k = bisect_right(starts, s) - 1
+        if k >= 0 and cands[k].end > s:
+            continue  # a name found takes its words
+        if k + 1 < len(cands) and cands[k + 1].start < ends[2 * i + 1]:
+            continue
+        for n in (2, 1):
+            if n == 2 and not (i + 1 < count and joins[i + 1] and not words[i + 1].function
+                               and words[i + 1].kind is None and not words[i + 1].cue
+                               and not _AR_RELATION.fullmatch(parts[2 * i + 3])
+                               and (k + 1 >= len(cands) or cands[k + 1].start >= ends[2 * i + 3])):
+                continue
+            if n == 1 and common:
+                break  # a common word alone is no name ("جديد عكيدات" is one)
+            names = [parts[2 * (i + j) + 1] for j in range(n)]
+            matches: list[Match] = []
+            for key in _sound_keys(names):
+                # the place's own name has those consonants (not a namesake
+                # found under one of its alternate names, or a key's hash)
+                bare = key.replace(" ", "")
+                matches += [m for m in gaz.matches(key)
+                            if _theatre(m.place) and m.place.placetype in ("locality", "neighbourhood")
+                            and _skeleton(m.place.name) == bare]
+            if matches:
+                e = ends[2 * (i + n - 1) + 1]
+                out.append(_Cand(s, e, "".join(parts[2 * i + 1:2 * (i + n)]), matches[:40],
+                                 kind="locality", cue=True, multiword=n > 1, arabic=True, sounded=True))
+                break
+    return out
 
 
 #: Words that place a name by another just after them: "قرية X غرب مدينة Y",
 #: "X التابعة لمدينة Y", "X بريف Y", "X قرب Y", "X في ناحية Y".
 _AR_RELATION = re.compile(
     r"(?<![\u0621-\u064a])(?:[وب]|بال|ل)?(?:شمال|جنوب|شرق|غرب|شمالي|جنوبي|شرقي|غربي|قرب|التابعه|التابع|"
-    r"ريف|ناحيه|قضاء|ضمن|بالقرب)(?![\u0621-\u064a])")
+    r"ريف|ناحيه|قضاء|ضمن|بالقرب|وسط)(?![\u0621-\u064a])")
 _AR_BREAK = re.compile(r"[.!?\n]")
+#: Nothing but "in the city of" between two names: the first lies in the second
+#: ("حي الروضة في مدينة تعز", "مخيم X بمدينة Y").
+_AR_WITHIN = re.compile(r"\s*(?:في\s+|ب)(?:مدينه|بلده)\s+")
 
 
 def _ar_site(i: int, words: list[_ArWord], parts: list[str], ends: list[int], joins: list[bool],
