@@ -101,3 +101,86 @@ def test_the_force_holding_the_launch_site_is_accused() -> None:
 def test_a_clitic_written_apart_and_quotes_stand_between_cue_and_actor() -> None:
     assert ("US-led coalition", "alleged") in _roles('قصفت طائرة مجهولة يرجح أنها تابعة لـ "التحالف الدولي" دراجة نارية على طريق البلدة.')
     assert ("SDF", "alleged") in _roles("داهمت دورية تابعة لـ «قسد» منزلاً في القرية.")
+
+
+def test_confirmation_must_announce_a_strike() -> None:
+    # an agreement, control of a town or its own losses confirm no attack
+    assert not [r for r in _roles("أعلنت أنقرة وموسكو توقيع مذكرة تفاهم جديدة حول الطريق الدولي.") if r[1] == "confirmed"]
+    assert not [r for r in _roles("قسد تعلن استعادة الهدوء في الحي بعد يومين من الاشتباكات.") if r[1] == "confirmed"]
+    assert ("United States", "confirmed") in _roles("أعلنت القيادة المركزية الأمريكية مقتل قيادي في غارة جوية قرب إدلب.")
+    assert ("SDF", "confirmed") in _roles("قسد تعلن قتل عنصرين من داعش في ريف الحسكة.")
+
+
+def test_support_from_a_named_force() -> None:
+    assert ("US-led coalition", "alleged") in _roles("داهمت دورية لقسد منزلاً في بلدة الشحيل بدعم من التحالف الدولي واعتقلت شابين.")
+
+
+def test_bare_occupation_with_adjective_after_hashtag() -> None:
+    assert ("Russia", "alleged") in _roles("سقطت قذائف على أطراف البلدة من قبل الاحتلال #الروسي")
+
+
+def test_positions_of_forces_are_the_target() -> None:
+    roles = _roles("قصفت المسيرات التركية مواقع قوات قسد شرقي منبج فجراً.")
+    assert ("Turkey", "alleged") in roles
+    assert not [r for r in roles if r[0] == "SDF"]
+    assert ("SDF", "alleged") in _roles("قصفت قوات قسد أطراف المدينة بالصواريخ.")
+
+
+def test_actor_of_the_attack_answered_is_not_accused() -> None:
+    roles = _roles("قصفت الفصائل أطراف القرية ردا على قصف الجيش التركي لمواقعها.")
+    assert ("Syrian opposition", "alleged") in roles
+    assert not [r for r in roles if r[0] == "Turkey"]
+    assert not [r for r in _roles("أطلقت قسد قذائف على السوق رداً على هجوم تركي استهدف نقطة لها.") if r[0] == "Turkey"]
+
+
+def test_other_spellings_of_militia() -> None:
+    assert ("Iran", "alleged") in _roles("قصف صاروخي من قبل المليشيات الإيرانية على أطراف البلدة.")
+    assert ("Iran", "alleged") in _roles("قصف صاروخي من قبل الميلشيات الإيرانية على أطراف البلدة.")
+    # a nisba adjective after a force noun names the force
+    assert ("Iran", "alleged") in _roles("قصفت ميليشيات إيرانية أطراف البلدة بالمدفعية.")
+
+
+def test_present_tense_headline_verb() -> None:
+    assert ("US-led coalition", "alleged") in _roles("التحالف الدولي يقتل راعياً قرب الشدادي بغارة من مسيرة")
+
+
+def test_announcement_after_the_actor_in_the_past_tense() -> None:
+    assert ("United States", "confirmed") in _roles("وكانت القيادة المركزية الأمريكية قد أعلنت مقتل قيادي بضربة قرب الحدود.")
+
+
+def test_verb_after_a_coordinated_pair_is_both_actors() -> None:
+    roles = _roles("النظام وروسيا يقصفان بلدة سرمين بعشرات القذائف")
+    assert ("Syrian government", "alleged") in roles and ("Russia", "alleged") in roles
+
+
+def test_second_of_two_targets_is_a_target_too() -> None:
+    roles = _roles("استهدفت مسيرة تركية مواقع قوات النظام وقسد قرب منبج.")
+    assert roles == [("Turkey", "alleged")]
+
+
+def test_fire_from_the_area_a_force_holds() -> None:
+    for text in (
+        "قتل مدني بقصف صاروخي مصدره المناطق التي تسيطر عليها قوات النظام وقسد.",
+        "قتل مدني بقصف مدفعي من مناطق سيطرة قوات النظام وقسد.",
+    ):
+        roles = _roles(text)
+        assert ("Syrian government", "alleged") in roles and ("SDF", "alleged") in roles, text
+
+
+def test_actors_beyond_syria() -> None:
+    assert ("Houthis", "alleged") in _roles("قصفت ميليشيا الحوثي بقذائف الهاون حياً سكنياً في المدينة.")
+    assert ("Rapid Support Forces", "alleged") in _roles("قصفت قوات الدعم السريع بالمدفعية سوقاً في المدينة.")
+    assert ("Sudan", "alleged") in _roles("شن الطيران الحربي السوداني غارة على أطراف البلدة.")
+    assert ("Saudi-led coalition", "alleged") in _roles("شن طيران التحالف العربي غارتين على الطريق الساحلي.")
+
+
+def test_a_shared_name_and_unnamed_forces_take_the_country_of_the_place() -> None:
+    doc = _doc("شن طيران التحالف ثلاث غارات على مزرعة قرب البلدة.")
+    acts = A.find_actors(doc, S.find_sources(doc))
+    assert [a.actor for a in A.resolve_by_place(acts, "YE")] == ["Saudi-led coalition"]
+    assert [a.actor for a in A.resolve_by_place(acts, "SY")] == ["US-led coalition"]
+    doc = _doc("قصفت القوات الحكومية بالمدفعية أطراف القرية مساء أمس.")
+    acts = A.find_actors(doc, S.find_sources(doc))
+    assert [a.actor for a in acts] == [A.STATE_FORCES]
+    assert [(a.actor, a.unnamed) for a in A.resolve_by_place(acts, "YE")] == [("Yemen", True)]
+    assert A.resolve_by_place(acts, None) == []  # no place: it says nothing

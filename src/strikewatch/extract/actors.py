@@ -19,9 +19,10 @@ from __future__ import annotations
 import math
 import re
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
+from typing import Any
 
 from ..model import ActorProbability, Attribution, Evidence
 from .events import story_weights, weapon_operators
@@ -37,22 +38,26 @@ class _ActorData:
     force_after: re.Pattern[str]
     instrument_after: re.Pattern[str]
     verb_after: re.Pattern[str]
+    intercept_after: re.Pattern[str]
     victim_before: re.Pattern[str]
     by_before: re.Pattern[str]
+    not_agent_by: re.Pattern[str]
     not_after: re.Pattern[str]
     claim_after: re.Pattern[str]
     interceptor_before: re.Pattern[str]
+    other_event_before: re.Pattern[str]
     claim_before: re.Pattern[str]
     deny_after: re.Pattern[str]
     confirm_after: re.Pattern[str]
     passive_after: re.Pattern[str]
+    harmed_in_after: re.Pattern[str]
     theatre: Lexicon
     states: Mapping[str, str]  # ISO country code -> the label of its state forces
 
 
 #: Placeholder label of unnamed state forces ("soldiers", "police"): resolved
 #: to the state of the country where the report places the attack
-#: (:func:`resolve_state_forces`), else dropped.
+#: (:func:`resolve_by_place`), else dropped.
 STATE_FORCES = "state forces"
 # A count right before ("32 troops", "three soldiers"): those counted are among the harmed.
 _COUNTED = re.compile(
@@ -76,6 +81,20 @@ def _alt(words: Sequence[str]) -> str:
     return "|".join(parts)
 
 
+def _by_country_phrases(raw: Mapping[str, Any], forms: Sequence[tuple[str, str]],
+                        spell: Any = None) -> list[tuple[str, Entry]]:
+    """Phrases of ``[[by_country]]`` tables: a name several actors share ("the
+    coalition"), its ``default`` actor unless the attack's country is listed in
+    ``in`` (resolved with the place, :func:`resolve_by_place`)."""
+    out: list[tuple[str, Entry]] = []
+    for b in raw.get("by_country", ()):
+        where = tuple(sorted(b.get("in", {}).items()))
+        for form, key in forms:
+            entry = Entry(b["default"], {"form": form, "by_country": where})
+            out += [(v, entry) for p in b.get(key, ()) for v in (spell(p) if spell else (p,))]
+    return out
+
+
 @lru_cache(maxsize=4)
 def _data(lang: str = "en") -> _ActorData:
     raw = load_toml(lang, "actors")
@@ -91,6 +110,7 @@ def _data(lang: str = "en") -> _ActorData:
         acronyms += [(p, acro_entry) for p in a.get("acronyms", ())]
     state_entry = Entry(STATE_FORCES, {"form": "name"})
     phrases += [(p, state_entry) for p in raw.get("state_forces", {}).get("names", ())]
+    phrases += _by_country_phrases(raw, (("name", "names"), ("adj", "adjectives")))
     # Names win over adjectives of the same spelling (first entry kept), so
     # list adjectives after names: "hamas" is a name, "hamas militants" too.
     actors = Lexicon("actors", phrases, acronyms, plural=False)
@@ -108,23 +128,41 @@ def _data(lang: str = "en") -> _ActorData:
         force_after=re.compile(gap + r"(?:" + _alt(ctx["force_nouns"]) + r")\b"),
         instrument_after=re.compile(gap + r"(?:" + _alt(ctx["instrument_nouns"]) + r")\b"),
         verb_after=re.compile(
-            r"(?:[\s,]*(?:\([^)]{1,30}\)\s*)?(?:[a-z'\-]+\s+){0,3}?)(?:" + _alt(ctx["attack_verbs"]) + r")\b"
+            r"(?:[\s,]*(?:\([^)]{1,30}\)\s*)?(?:[a-z'\-]+\s+){0,3}?)(?P<v>" + _alt(ctx["attack_verbs"]) + r")\b"
         ),
-        victim_before=re.compile(r"\b(?:" + _alt(ctx["victim_before"]) + r")\s+(?:(?:the|a|an|two|three|several|some|\d+)\s+)?$"),
+        intercept_after=re.compile(
+            r"(?:[\s,]*(?:\([^)]{1,30}\)\s*)?(?:[a-z'\-]+\s+){0,3}?)(?P<v>" + _alt(ctx["intercept_verbs"]) + r")\b"
+        ),
+        # also the second of two coordinated parties ("an attack on Israeli and US troops")
+        victim_before=re.compile(r"\b(?:" + _alt(ctx["victim_before"]) + r")\s+(?:(?:the|a|an|two|three|several|some|\d+)\s+)?"
+                                 r"(?:(?:[a-z.'\-]+\s+){1,2}(?:and|or)\s+(?:the\s+)?)?$"),
         by_before=re.compile(
             r"\bby\s+(?:(?:the|a|an|alleged|allegedly|suspected|reportedly|reported|presumed|apparent|"
             r"members of|militants of|fighters of|a group of|elements of|soldiers of|forces of|"
             r"gunmen from|militants from|fighters from|troops of|units of)\s+)*$"
         ),
-        not_after=re.compile(r"(?:" + _alt(ctx["not_after"]) + r")\b"),
+        not_agent_by=re.compile(r"\b(?:" + _alt(ctx["not_agent_by"]) + r")\s+(?:[a-z]+ly\s+)?$"),
+        # ... unless a force noun follows: "Turkish border guards" are a force
+        not_after=re.compile(r"\s*(?:" + _alt(ctx["not_after"]) + r")\b(?![\s\-]+(?:" + _alt(ctx["force_nouns"]) + r")\b)"),
         claim_after=re.compile(_PAREN + r"(?:[a-z'\-]+\s+){0,3}?(?:" + _alt(ctx["claim_after"]) + r")"),
         interceptor_before=re.compile(r"\b(?:" + _alt(ctx["interceptor_before"]) + r")\s+(?:(?:the|a|an)\s+)?$"),
-        claim_before=re.compile(r"\b(?:" + _alt(ctx["claim_before"]) + r")\s+(?:(?:the|a|an)\s+)?$"),
+        other_event_before=re.compile(r"\b(?:" + _alt(ctx["other_event_before"]) + r")\s+(?:(?:the|a|an|its|their)\s+)?$"),
+        # "attributed the two drone attacks to", "blamed the shelling on": up to four words between
+        claim_before=re.compile(r"\b(?:" + _alt(ctx["claim_before"]) + r"|(?:attributed|attributing|blamed|blaming)"
+                                r"\s+(?:[a-z'\-]+\s+){1,4}?(?:to|on))\s+(?:(?:the|a|an)\s+)?$"),
         deny_after=re.compile(_PAREN + r"(?:[a-z'\-]+\s+){0,3}?(?:" + _alt(ctx["deny_after"]) + r")\b"),
         confirm_after=re.compile(_PAREN + r"(?:[a-z'\-]+\s+){0,3}?(?:" + _alt(ctx["confirm_after"]) + r")\b"),
+        # "were killed", and the headline's reduced passive "members killed by"
         passive_after=re.compile(
             r"(?:[\s,]*(?:[a-z'\-]+\s+){0,3}?)(?:was|were|is|are|been|being|got)\s+(?:[a-z]+ly\s+)?"
             r"(?:" + _alt(ctx["suffered"]) + r")\b"
+            r"|(?:[\s,]*(?:[a-z'\-]+\s+){0,2}?)(?:" + _alt(ctx["suffered"]) + r")\s+by\b"
+        ),
+        # "two SDF fighters killed in a Turkish strike" (unless an attack word
+        # follows the name: "an Israeli strike killed in ..." is active)
+        harmed_in_after=re.compile(
+            r"(?:[\s,]*(?:[a-z'\-]+\s+){0,2}?)(?:killed|wounded|injured|hurt|abducted|kidnapped|arrested|"
+            r"detained|captured|executed|martyred)\s+(?:in|during|when|while)\b"
         ),
         theatre=theatre,
         states={a["country"]: a["label"] for a in raw["actor"] if a.get("country")},
@@ -145,8 +183,10 @@ class _MultiLexicon:
         return self._lex.finditer(folded)
 
 
-# An instrument after "against/on/at" is the thing attacked ("fire on Turkish drones").
-_ON_BEFORE = re.compile(r"\b(?:against|on|at|targeting|targeted|intercepted|downed|shot down)\s+(?:the\s+|a\s+|an\s+)?$")
+# An instrument after "against/on/at" or an attack verb is the thing attacked
+# ("fire on Turkish drones", "militants attacked Israeli tanks").
+_ON_BEFORE = re.compile(r"\b(?:against|on|at|targeting|targeted|intercepted|downed|shot down|attacked|attacking|"
+                        r"hit|hitting|struck|striking|destroyed|destroying)\s+(?:the\s+|a\s+|an\s+)?$")
 
 
 # An appositive between commas: ", a top ally of X," / ", which X backs,".
@@ -159,6 +199,16 @@ def _verb_after_appositive(data: _ActorData, folded: str, end: int, lim: int) ->
     """A name, an appositive between commas, then the attack verb ("Russia, an ally of X, launched the strike")."""
     ap = _APPOSITIVE_SKIP.match(folded, end, lim)
     return bool(ap) and bool(data.verb_after.match(folded, ap.end(), lim))
+
+
+def _intercepts(data: _ActorData, folded: str, end: int, lim: int) -> bool:
+    """Whether the first verb after a name is an interception ("security forces
+    intercepted and destroyed the drone"), not an attack."""
+    ic = data.intercept_after.match(folded, end, lim)
+    if ic is None:
+        return False
+    va = data.verb_after.match(folded, end, lim)
+    return va is None or ic.start("v") <= va.start("v")
 
 
 def find_actors(doc: TextDoc, sources: Sequence[SourceMention] = ()) -> list[ActorMention]:
@@ -187,10 +237,16 @@ def find_actors(doc: TextDoc, sources: Sequence[SourceMention] = ()) -> list[Act
             continue
         before_lo = max(sent[0], m.start - 45)
         role: str | None = None
+        weak = False
         if data.interceptor_before.search(folded, before_lo, m.start):
             continue
-        if data.passive_after.match(folded, m.end, lim):
+        if data.other_event_before.search(folded, before_lo, m.start):
+            continue  # "in retaliation for Saudi air strikes": the attack answered, not this one
+        if data.passive_after.match(folded, m.end, lim) or (
+                data.harmed_in_after.match(folded, m.end, lim) and not data.instrument_after.match(folded, m.end, lim)):
             continue  # "two Russian soldiers were killed": the party harmed
+        if _intercepts(data, folded, m.end, lim):
+            continue  # "Israeli forces shot down a drone": the defender, not the attacker
         if data.claim_after.match(folded, m.end, lim):
             role = "claimed"
         elif data.deny_after.match(folded, m.end, lim):
@@ -200,21 +256,27 @@ def find_actors(doc: TextDoc, sources: Sequence[SourceMention] = ()) -> list[Act
         elif data.claim_before.search(folded, before_lo, m.start):
             cb = data.claim_before.search(folded, before_lo, m.start)
             role = "claimed" if cb and "claim" in cb.group(0) else "alleged"
-        elif data.by_before.search(folded, before_lo, m.start):
+        elif by := data.by_before.search(folded, before_lo, m.start):
+            if data.not_agent_by.search(folded, max(0, by.start() - 30), by.start()):
+                continue  # "areas held by X", "a video released by X": not the attack's agent
             role = "alleged"
         elif data.instrument_after.match(folded, m.end, lim) and not _ON_BEFORE.search(folded, before_lo, m.start):
             role = "alleged"  # "killed in an Israeli strike"
         elif data.victim_before.search(folded, before_lo, m.start):
             role = None  # "an attack on Israeli troops", "IS leaders"
-        elif data.force_after.match(folded, m.end, lim):
+        elif fa := data.force_after.match(folded, m.end, lim):
             role = "alleged"
+            weak = not data.verb_after.match(folded, fa.end(), lim)  # "IS fighters" doing nothing: W_WEAK
         elif form == "name" and _APPOSITIVE_BEFORE.search(folded, before_lo, m.start) and _APPOSITIVE_END.match(folded, m.end, lim):
             role = None  # "Russia, an ally of X, launched": X describes, it does not act
         elif form == "name" and (data.verb_after.match(folded, m.end, lim) or _verb_after_appositive(data, folded, m.end, lim)):
             role = "alleged"
         if role is None:
             continue
-        out.append(_mention(doc, sources, m.start, m.end, label, role))
+        mention = _mention(doc, sources, m.start, m.end, label, role)
+        mention.weak = weak
+        mention.by_country = m.entry.get("by_country") or ()
+        out.append(mention)
     return out
 
 
@@ -223,10 +285,12 @@ def state_label(country: str | None) -> str | None:
     return _data("en").states.get(country) if country else None
 
 
-def resolve_state_forces(acts: Sequence[ActorMention], country: str | None) -> list[ActorMention]:
-    """Unnamed state forces ("shot by soldiers") become the state of the
-    country where the attack took place; where that is unknown, or the
-    country has no state label, the mention says nothing and is dropped."""
+def resolve_by_place(acts: Sequence[ActorMention], country: str | None) -> list[ActorMention]:
+    """The actors that depend on where the attack took place. Unnamed state
+    forces ("shot by soldiers") become the state of that country; where it is
+    unknown, or the country has no state label, the mention says nothing and
+    is dropped. A name several actors share ("the coalition") becomes the one
+    its lexicon entry lists for that country, else stays its default."""
     state = state_label(country)
     out = []
     for a in acts:
@@ -234,6 +298,10 @@ def resolve_state_forces(acts: Sequence[ActorMention], country: str | None) -> l
             if state is None:
                 continue
             a = replace(a, actor=state, by=state if a.role != "alleged" else a.by, unnamed=True)
+        elif a.by_country and country:
+            label = dict(a.by_country).get(country)
+            if label is not None:
+                a = replace(a, actor=label, by=label if a.role != "alleged" else a.by)
         out.append(a)
     return out
 
@@ -266,6 +334,10 @@ W_AIRCRAFT = 1.2
 W_WEAPON = 1.0
 W_UNKNOWN_ACTOR = 0.5  # "unidentified gunmen": evidence that nobody is named
 W_UNNAMED_STATE = 0.5  # "shot by soldiers": the state is inferred from the place, not named
+#: "IS fighters" with no attack of theirs in the clause (no verb after the
+#: force noun): often the fighters are held, counted, surrendering or hunted,
+#: so such a mention weighs this much of an accusation.
+W_WEAK = 0.4
 #: An accusation past the first POSITION_FREE sentences weighs
 #: 1 / (1 + extra sentences / POSITION_SCALE): a story names its perpetrator
 #: early; long pages bring other stories' actors further down.
@@ -286,6 +358,8 @@ def attribute(
     """The document's most likely perpetrator: log-likelihood ratios of
     accusations, claims, confirmations, denials, aircraft/weapon operators and
     (with ``doc``) theatre cues, normalised against a small "unknown" prior.
+    With ``doc``, a mention that :func:`find_actors` found only as a force
+    doing nothing in its clause ("IS fighters") weighs ``W_WEAK``.
 
     Returns None when nothing in the document points at anyone. Otherwise the
     actor is the most probable named actor ("unknown" only when the text
@@ -318,6 +392,8 @@ def attribute(
             w = W_UNKNOWN_ACTOR if a.actor == "unknown" else W_ACCUSATION
             if a.unnamed:
                 w *= W_UNNAMED_STATE
+            if a.weak:
+                w *= W_WEAK
             if doc is not None:
                 idx = doc.sentence_of(a.start)
                 w *= W_LEAD if idx == 0 else 1.0 / (1.0 + max(0, idx - POSITION_FREE) / POSITION_SCALE)
@@ -420,17 +496,21 @@ _AR_ROLE_BEFORE = {
     "instrument": "alleged", "verb": "alleged", "by": "alleged",
     "victim": None, "interceptor": None,
     "claim": "claimed", "deny": "denied", "confirm": "confirmed",
-    "support": "alleged", "origin": "alleged",
+    "support": "alleged", "origin": "alleged", "force": "alleged", "other_event": None,
 }
 #: At most this many words between a context word and the actor it governs:
 #: an attack word or a verb may stand a few words off ("قصفت طائرات حربية
 #: روسية"), a word that makes the actor the victim or a backer must be next to it.
-_AR_GAP_WORDS = {"victim": 1, "by": 1, "interceptor": 2}
+_AR_GAP_WORDS = {"victim": 1, "by": 1, "interceptor": 2, "other_event": 1}
 _AR_GAP_DEFAULT = 3
 _AR_GAP = re.compile(r"[^.,;:!?\n]*")
 _AR_DETACHED = frozenset(("ل", "ب"))
+_AR_HASH_GAP = re.compile(r"\s*#?")
 _AR_QUOTES = "\"'“”«»„‘’"
 _AR_AFTER_GAP = r"[\s,]*(?:\([^)]{0,40}\)[\s,]*)?(?:[^\s.,;:!?]+\s+){0,3}?"
+#: Between an announcing actor and what it announces: up to eight words, commas
+#: allowed ("أعلنت قسد، ببيان أصدره مركزها الإعلامي، أنها قتلت").
+_AR_CONFIRM_GAP = r"[\s,،\"'“”«»]*(?:[^\s.;:!?]+[\s,،\"'“”«»]+){0,8}?"
 
 
 @dataclass(frozen=True, slots=True)
@@ -441,6 +521,7 @@ class _ArActorData:
     deny_after: re.Pattern[str]
     confirm_after: re.Pattern[str]
     verb_after: re.Pattern[str]
+    confirm_object: re.Pattern[str]
     theatre: "_MultiLexicon"
 
 
@@ -448,22 +529,26 @@ class _ArActorData:
 def _data_ar() -> _ArActorData:
     raw = load_toml("ar", "actors")
     ctx = raw["context"]
+    spell = _ar_spellings(raw.get("spelling_variants", ()))
     phrases: list[tuple[str, Entry]] = []
     for a in raw["actor"]:
         for form, key in (("force", "forces"), ("name", "names"), ("adj", "adjectives")):
             entry = Entry(a["label"], {"form": "force" if a["label"] == "unknown" else form})
-            phrases += [(p, entry) for p in a.get(key, ())]
+            phrases += [(v, entry) for p in a.get(key, ()) for v in spell(p)]
     for an in raw.get("anaphor", ()):
         for form, key in (("force", "forces"), ("name", "names")):
             entry = Entry(an["default"], {"form": form, "anaphor": normalise_ar(an["marker"])})
-            phrases += [(p, entry) for p in an.get(key, ())]
+            phrases += [(v, entry) for p in an.get(key, ()) for v in spell(p)]
+    state_entry = Entry(STATE_FORCES, {"form": "force"})
+    phrases += [(v, state_entry) for p in raw.get("state_forces", {}).get("names", ()) for v in spell(p)]
+    phrases += _by_country_phrases(raw, (("force", "forces"), ("name", "names"), ("adj", "adjectives")), spell)
     cats = (
-        ("instrument", "instrument_nouns"), ("verb", "attack_verbs"), ("by", "by_before"),
+        ("instrument", "instrument_nouns"), ("force", "force_nouns"), ("verb", "attack_verbs"), ("by", "by_before"),
         ("victim", "victim_before"), ("interceptor", "interceptor_before"),
         ("claim", "claim_before"), ("deny", "deny_before"), ("confirm", "confirm_before"),
-        ("support", "support_before"), ("origin", "origin_before"),
+        ("support", "support_before"), ("origin", "origin_before"), ("other_event", "other_event_before"),
     )
-    context = Lexicon("actor_context", [(p, Entry(cat)) for cat, key in cats for p in ctx.get(key, ())])
+    context = Lexicon("actor_context", [(v, Entry(cat)) for cat, key in cats for p in ctx.get(key, ()) for v in spell(p)])
 
     def after(key: str) -> re.Pattern[str]:
         return re.compile(_AR_AFTER_GAP + "(?:" + word_regex(ctx[key]).pattern + ")")
@@ -480,8 +565,25 @@ def _data_ar() -> _ArActorData:
         deny_after=after("deny_after"),
         confirm_after=after("confirm_after"),
         verb_after=re.compile(r"[\s,]*(?:" + word_regex(ctx["attack_verbs"]).pattern + ")"),
+        confirm_object=re.compile(_AR_CONFIRM_GAP + "(?:" + word_regex(ctx["confirm_objects"]).pattern + ")"),
         theatre=_MultiLexicon(theatre_entries),
     )
+
+
+def _ar_spellings(groups: Sequence[Sequence[str]]) -> Callable[[str], list[str]]:
+    """A phrase and its other current spellings (actors.toml ``spelling_variants``:
+    "ميليشيا", "مليشيا" and "ميلشيا" are one word), each phrase listed once."""
+    pairs = [(a, b) for g in groups for a in g for b in g if a != b]
+
+    def variants(phrase: str) -> list[str]:
+        out = [phrase]
+        for a, b in pairs:
+            if a in phrase:
+                v = phrase.replace(a, b)
+                if v not in out:
+                    out.append(v)
+        return out
+    return variants
 
 
 def _ar_before(ctx: list[Match], folded: str, lo: int, start: int) -> Match | None:
@@ -529,10 +631,17 @@ def _find_actors_ar(doc: TextDoc, sources: Sequence[SourceMention] = ()) -> list
     out: list[ActorMention] = []
     resolved: dict[str, str | None] = {}
     prev: ActorMention | None = None
-    for m in found:
+    acted_on: tuple[int, str] | None = None  # (end, actor) of the last mention read as the party acted upon
+    for i, m in enumerate(found):
         label, form = m.entry.label, m.entry.get("form")
         marker = m.entry.get("anaphor")
-        if marker is not None:
+        nxt = found[i + 1] if i + 1 < len(found) else None
+        if marker is not None and nxt is not None and nxt.entry.get("form") == "adj" \
+                and _AR_HASH_GAP.fullmatch(folded, m.end, nxt.start):
+            # "قوات الاحتلال الأمريكي", "الاحتلال #الروسي" (a hashtag splits the
+            # phrase): the adjective right after says whose occupation
+            label = nxt.entry.label
+        elif marker is not None:
             if marker not in resolved:
                 resolved[marker] = _resolve_anaphor(doc, data, found, marker, label)
             if resolved[marker] is None:
@@ -541,6 +650,9 @@ def _find_actors_ar(doc: TextDoc, sources: Sequence[SourceMention] = ()) -> list
         sent = doc.sentences[doc.sentence_of(m.start)] if doc.sentences else (0, len(text))
         lim = min(max(sent[1], m.end), m.end + 90)
         role: str | None
+        if acted_on is not None and acted_on[1] != label and _ar_coordinated(folded, acted_on[0], m.start):
+            acted_on = (m.end, label)  # "مواقع قوات النظام وقسد": both are the target
+            continue
         if prev is not None and prev.actor != label and _ar_coordinated(folded, prev.end, m.start):
             role = prev.role  # "قوات الأسد وروسيا": the second actor shares the first one's role
         elif data.claim_after.match(folded, m.end, lim):
@@ -549,17 +661,38 @@ def _find_actors_ar(doc: TextDoc, sources: Sequence[SourceMention] = ()) -> list
             role = "denied"
         else:
             before = _ar_before(ctx, folded, sent[0], m.start)
+            if before is not None and before.entry.label in ("force", "instrument"):
+                outer = _ar_before(ctx, folded, sent[0], before.start)
+                if outer is not None and outer.entry.label == "other_event":
+                    acted_on = (m.end, label)
+                    continue  # "ردا على قصف الجيش التركي": the attack answered, not this one
+                if (outer is not None and before.entry.label == "force" and _AR_ROLE_BEFORE[outer.entry.label] is None
+                        and not folded[before.end:m.start].strip(_AR_QUOTES + " ")):
+                    acted_on = (m.end, label)
+                    continue  # "مواقع قوات قسد": the word before the force noun says who is acted upon
             if before is not None:
                 role = _AR_ROLE_BEFORE[before.entry.label]
-                if role is None or (form == "adj" and before.entry.label not in ("instrument", "verb")):
+                if role is None:
+                    acted_on = (m.end, label)
                     continue
-            elif data.confirm_after.match(folded, m.end, lim):
+                if form == "adj" and before.entry.label not in ("instrument", "verb", "force"):
+                    continue
+                if role == "confirmed" and not data.confirm_object.match(folded, m.end, lim):
+                    continue  # "أعلنت تركيا التوصل إلى اتفاق": an announcement, not of a strike
+            elif ca := data.confirm_after.match(folded, m.end, lim):
+                if not data.confirm_object.match(folded, ca.end(), lim):
+                    continue  # "قسد تعلن السيطرة على": not of a strike
                 role = "confirmed"
-            elif form == "force" or (form == "name" and data.verb_after.match(folded, m.end, lim)):
+            elif form == "force" or (form == "name" and (
+                    data.verb_after.match(folded, m.end, lim)
+                    # "النظام وروسيا يرتكبان مجزرة": the verb after the pair is the first one's too
+                    or (nxt is not None and nxt.start < lim and _ar_coordinated(folded, m.end, nxt.start)
+                        and data.verb_after.match(folded, nxt.end, max(lim, nxt.end))))):
                 role = "alleged"
             else:
                 continue
         prev = _mention(doc, sources, m.start, m.end, label, role)
+        prev.by_country = m.entry.get("by_country") or ()
         out.append(prev)
     return out
 

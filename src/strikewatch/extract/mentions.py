@@ -115,3 +115,7 @@ class ActorMention(Mention):
     role: str  # alleged | claimed | denied | confirmed
     by: str | None = None  # who says so
     unnamed: bool = False  # state forces the text does not name ("soldiers"), resolved by place
+    weak: bool = False  # a force named doing nothing in its clause ("IS fighters"): a weak accusation
+    #: a name several actors share ("the coalition"): (country code, actor) pairs
+    #: that replace ``actor`` where the attack took place (``actors.resolve_by_place``)
+    by_country: tuple[tuple[str, str], ...] = ()

@@ -167,7 +167,7 @@ def build_reports(td: TextDoc, res: Resources) -> list[Report]:
         kind = events.event_type(td, [e for e in evs if inside(e)] or evs, seg_weapons, seg_aircraft, near=near)
         when = dates.incident_date(td, found_dates, near=near)
         where = places.resolve_location(td, found_places, near=near)
-        seg_acts = actors.resolve_state_forces(seg_acts, where.country)
+        seg_acts = actors.resolve_by_place(seg_acts, where.country)
         attribution = actors.attribute(seg_acts, seg_aircraft, seg_weapons, doc=td, event_type=kind)
         reports.append(Report(
             event_type=kind or "other",
