@@ -375,3 +375,64 @@ def test_a_place_phrase_before_the_hit_word_places_the_target() -> None:
     # "the home on the main street was struck": the street says where the home stands
     assert _types("Witnesses said the Haddad family home on the main street was struck by a missile.") == {"residential"}
     assert _types("Witnesses said the main street was struck by a missile.") == {"road"}
+
+
+def test_the_regime_named_as_striker_fired_artillery() -> None:
+    for text in ("A teacher was killed in Syrian regime bombing of Testville on Monday.",
+                 "Two children were hurt in the bombing of the Assad regime on the town.",
+                 "The regime's bombardment of Testville wounded five people."):
+        doc, ev, we, ac = _all(text)
+        assert E.event_type(doc, ev, we, ac) == "shelling", text
+    # the regime as the object of the strike is no striker
+    doc, ev, we, ac = _all("Bombing of the regime's positions near Testville killed two soldiers.")
+    assert E.event_type(doc, ev, we, ac) == "air_strike"
+
+
+def test_an_explosive_a_drone_carries_is_a_drone_strike() -> None:
+    for text in ("An explosive device dropped from a drone detonated in the market, injuring three people.",
+                 "Assailants detonated an explosives-laden drone at the fuel depot.",
+                 "An IED carried by a quadcopter exploded near the checkpoint, killing a soldier."):
+        doc, ev, we, ac = _all(text)
+        assert E.event_type(doc, ev, we, ac) == "drone_strike", text
+    # a drone in another sentence does not carry the bomb
+    doc, ev, we, ac = _all("A roadside bomb exploded as the patrol passed. A drone was seen later over the area.")
+    assert E.event_type(doc, ev, we, ac) == "explosive_device"
+
+
+def test_a_raid_by_a_group_without_aircraft_is_on_the_ground() -> None:
+    for text in ("Two guards were wounded in a militant raid on the aid compound.",
+                 "A Taliban raid on the guest house killed one staff member."):
+        doc, ev, we, ac = _all(text)
+        assert E.event_type(doc, ev, we, ac) == "ground_attack", text
+
+
+def test_wounds_are_harm() -> None:
+    doc, ev, _, _ = _all("A boy covers his wounds after the bombing of the market this morning.")
+    assert E.describes_attack(doc, ev, has_casualties=False)
+
+
+def test_what_an_earlier_event_hit_is_not_this_ones_target() -> None:
+    assert "camp" not in _types("Shelling killed a farmer in Testville hours after the strike on the camp.")
+    assert _types("Militants fired rockets at the base in retaliation for the bombing of a school.") == {"military"}
+
+
+def test_a_fuel_station_is_an_other_target() -> None:
+    assert _types("An airstrike hit a fuel station in Testville, killing two.") == {"other"}
+
+
+def test_held_by_an_armed_group_is_an_abduction() -> None:
+    for text in ("Two drivers of an aid agency were detained by militants near Testville and released a week later.",
+                 "A non-state armed group detained one aid worker at a roadblock in Testville.",
+                 "Six deminers were seized while travelling between the two provinces."):
+        doc, ev, we, ac = _all(text)
+        assert E.describes_attack(doc, ev, has_casualties=False), text
+        assert E.event_type(doc, ev, we, ac) == "abduction", text
+    # police custody stays an arrest
+    doc, ev, _, _ = _all("Police detained two men suspected of theft in Testville on Monday.")
+    assert not E.describes_attack(doc, ev, has_casualties=False)
+
+
+def test_a_road_after_near_only_says_where() -> None:
+    assert _types("An airstrike hit a car near the main roundabout in Testville.") == {"vehicle"}
+    assert _types("Israeli raids near the coastal junction killed three people.") == set()
+    assert "road" in _types("An airstrike hit the main road into Testville.")

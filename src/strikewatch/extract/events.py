@@ -51,6 +51,11 @@ class _EventData:
     fired: re.Pattern[str] | None = None  # Arabic: a firing verb a few words before a missile or shell
     surface: re.Pattern[str] | None = None  # after a generic strike word, a force with no aircraft
     surface_window: int = 0
+    # right after (Arabic: "قصف النظام"; English: "by the regime") or right
+    # before (English: "regime bombing") a generic strike word, an army that
+    # strikes from the ground, its aircraft named as such
+    striker_after: re.Pattern[str] | None = None
+    striker_before: re.Pattern[str] | None = None
     air_launched: re.Pattern[str] | None = None  # an actor whose missiles are fired from the air
     sustained: re.Pattern[str] | None = None  # Arabic: right after a generic strike word, "heavy", "continuing"
     sustained_window: int = 0
@@ -63,6 +68,7 @@ class _EventData:
     agent_before: re.Pattern[str] | None = None
     owner_after: re.Pattern[str] | None = None  # targets: an armed force right after a bare "positions"
     located_block: re.Pattern[str] | None = None  # targets: "يقطنون في مخيم": where people live
+    earlier: re.Pattern[str] | None = None  # targets: "hours after the strike on the camp": another event
 
 
 @lru_cache(maxsize=4)
@@ -144,9 +150,15 @@ def _target_context(tg) -> dict[str, re.Pattern[str] | None]:  # noqa: ANN001
         "agent_after": agent_after,
         "agent_before": agent_before,
         "located_block": word_regex(tg["located_block"]) if tg.get("located_block") else None,
+        # the phrase, then no clause break up to the target
+        "earlier": re.compile("(?:" + word_regex(tg["earlier"]).pattern + ")" + f"[^.,;:!?\n\u060c\u061b]{{0,{_EARLIER_GAP}}}$")
+        if tg.get("earlier") else None,
         "owner_after": re.compile(_QUOTES + "+(?:" + word_regex(owner).pattern + ")") if owner else None,
     }
 
+
+#: How far (characters) before a target an ``earlier`` phrase may stand.
+_EARLIER_GAP = 70
 
 #: Quotes (and spaces) that may stand between a target word and the words around it.
 _QUOTES = r"[\s\"'\u201c\u201d\u00ab\u00bb]"
@@ -188,7 +200,10 @@ def _event_context(ev) -> dict[str, Any]:  # noqa: ANN001
         return word_regex(ev[key][field]) if ev.get(key) else None
 
     fired = words("fired", "verbs")
+    striker_after, striker_before = _striker_res(ev.get("striker"))
     return {
+        "striker_after": striker_after,
+        "striker_before": striker_before,
         # the verb, then up to three words (its subject, "عدة"), then the cue
         "fired": re.compile("(?:" + fired.pattern + r")(?:\s+[^\s.,;:!?]+){0,3}\s+$") if fired else None,
         "surface": words("surface"),
@@ -197,6 +212,30 @@ def _event_context(ev) -> dict[str, Any]:  # noqa: ANN001
         "sustained_window": int(ev.get("sustained", {}).get("window", 0)),
         "air_launched": words("air_launched"),
     }
+
+
+#: Quotes, hashes and spaces that may stand between a strike word and its striker.
+_STRIKER_GAP = r"[\s\"'\u201c\u201d\u00ab\u00bb#]*"
+
+
+def _striker_res(st) -> tuple[re.Pattern[str] | None, re.Pattern[str] | None]:  # noqa: ANN001
+    """The ``striker`` patterns of an events lexicon: the army named right
+    after a generic strike word (its agent: "قصف النظام", "قصف من قبل النظام",
+    "bombing by the regime"; ``after_link`` the words that may introduce it,
+    ``not_after`` what makes it the object instead: "the regime's positions")
+    and right before it ("regime bombing", "the regime's bombardment")."""
+    if not st:
+        return None, None
+    after = before = None
+    if st.get("after"):
+        links = sorted(st.get("after_link", ()), key=len, reverse=True)
+        link = "(?:(?:" + "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in links) + r")\s+)?" if links else ""
+        tail = ("(?!['\u2019]s\\b|" + _STRIKER_GAP + "(?:" + word_regex(st["not_after"]).pattern + "))"
+                if st.get("not_after") else "")
+        after = re.compile(_STRIKER_GAP + link + "(?:" + word_regex(st["after"]).pattern + ")" + tail)
+    if st.get("before"):
+        before = re.compile("(?:" + word_regex(st["before"]).pattern + r")(?:['\u2019]s?)?" + _STRIKER_GAP + "$")
+    return after, before
 
 
 def _arabic_data(ev, tg, strong_cues, cues, weapons, aircraft, targets, nonattack, violence) -> _EventData:  # noqa: ANN001
@@ -250,6 +289,9 @@ def _air_launched(doc: TextDoc, data: _EventData, start: int, end: int) -> bool:
                 or data.air_launched.search(doc.folded, end, min(max(s1, end), end + _AIR_LAUNCHED_AFTER)))
 
 
+#: How far (characters) before a generic strike word its striker may begin.
+_STRIKER_BEFORE = 40
+
 #: A missile or shell that the text says was fired counts as a strong cue.
 _FIRED_TYPES = frozenset({"missile_strike", "shelling"})
 _FIRED_WEIGHT = 2.0
@@ -268,7 +310,14 @@ def find_events(doc: TextDoc) -> list[EventMention]:
         # Who fired a word that says only that something was (``generic``:
         # it also yields to any named means; ``agent``: it keeps its vote).
         if generic or m.entry.get("agent"):
-            if data.surface is not None:
+            if (data.striker_after is not None and data.striker_after.match(doc.folded, m.end)) or (
+                    data.striker_before is not None
+                    and data.striker_before.search(doc.folded, max(0, m.start - _STRIKER_BEFORE), m.start)
+            ):
+                # "قصف النظام", "regime bombing": the army that fired, not its
+                # aircraft; a word that says who fired says how, and keeps its vote
+                etype, generic = "shelling", False
+            elif data.surface is not None:
                 sent_end = doc.sentences[doc.sentence_of(m.start)][1] if doc.sentences else len(doc.folded)
                 if data.surface.search(doc.folded, m.end, min(sent_end, m.end + data.surface_window)):
                     etype = "shelling"  # "قصف المرتزقة", "bombed by the army": a force with no aircraft
@@ -411,6 +460,7 @@ def find_targets(doc: TextDoc, events: Sequence[EventMention] | None = None) -> 
     prev_end = -1  # end of the previous target word: "a home on X Street" locates, not lists
     story = story_weights(doc)
     areas: set[int] = set()
+    listed_areas: set[int] = set()  # areas that head a list of what was hit: they stay
     hit_end = -1  # end of the last target found hit: a list goes on from it
     for m in data.targets.finditer(folded):
         if story and story[doc.sentence_of(m.start)] < 1.0:
@@ -457,6 +507,10 @@ def find_targets(doc: TextDoc, events: Sequence[EventMention] | None = None) -> 
             )
         if not hit:
             continue
+        if m.entry.get("near_is_place") and near_place.search(folded, max(sent[0], m.start - 40), m.start):
+            continue  # "a strike near the X roundabout": the road only says where
+        if data.earlier is not None and data.earlier.search(folded, max(sent[0], m.start - _EARLIER_GAP - 20), m.start):
+            continue  # "hours after the massacre in the camps", "ردا على قصف المخيمات": another, earlier event
         ttype = m.entry.label
         if ttype in _PERSON_TARGETS and data.source_after.match(folded, m.end):
             continue  # "doctors said": a source, not a target
@@ -470,10 +524,14 @@ def find_targets(doc: TextDoc, events: Sequence[EventMention] | None = None) -> 
         if m.entry.get("owned") and not (data.owner_after is not None and data.owner_after.match(folded, m.end)):
             continue  # "مواقع" alone are sites of any kind; "مواقع لقوات النظام" are positions
         name = _target_name(doc, m.start, m.end, data.name_stop) if m.entry.get("name") else None
+        if (out and len(out) - 1 in areas and not m.entry.get("area")
+                and _listed(folded, out[-1].end, m.start, locative, data.hit_block)):
+            listed_areas.add(len(out) - 1)  # "غارات على أحياء المدينة، ومدرسة النور": both were hit
         out.append(TargetMention(m.start, m.end, doc.text[m.start:m.end], ttype, name, is_protected(ttype)))
         hit_end = m.end
         if m.entry.get("area"):
             areas.add(len(out) - 1)
+    areas -= listed_areas
     if areas and len(areas) < len(out):
         # A town struck says where people live was hit; a named building, farm
         # or vehicle says more precisely what was: it alone is the target.
@@ -539,6 +597,8 @@ def _distance_factor(doc: TextDoc, start: int, near: tuple[int, int] | None) -> 
 _AIRCRAFT_VOTE = {"fixed_wing": ("air_strike", 1.5), "helicopter": ("air_strike", 2.0), "drone": ("drone_strike", 2.0)}
 #: Event types that say how a strike was delivered (a generic cue yields to them).
 _HOW_TYPES = frozenset({"air_strike", "drone_strike", "shelling", "missile_strike"})
+#: Event types whose votes go to drone_strike in a sentence that names a drone (its payload).
+_DRONE_PAYLOAD = frozenset({"explosive_device", "missile_strike"})
 #: Weight of a weapon's implied event type.
 _WEAPON_VOTE = 1.5
 
@@ -567,11 +627,19 @@ def event_scores(
     air_sents = {doc.sentence_of(e.start) for e in events if e.event_type == "air_strike" and e.weight >= 2}
     air_sents |= {doc.sentence_of(a.start) for a in aircraft if a.kind != "drone"}
 
+    # Likewise an explosive a drone carries ("an explosive device dropped from
+    # a drone", "an explosives-laden drone detonated") or a missile it fires:
+    # in a sentence that names a drone, their votes go to drone_strike.
+    drone_sents = {doc.sentence_of(e.start) for e in events if e.event_type == "drone_strike" and e.weight >= 2}
+    drone_sents |= {doc.sentence_of(a.start) for a in aircraft if a.kind == "drone"}
+
     # A bare "rocket" (data: ``carried``) fired in such a sentence is the
     # aircraft's too ("عدوانا جويا بالصواريخ").
     def kind(etype: str, start: int, carried: bool = False) -> str:
         if (etype == "missile_strike" or carried) and doc.sentence_of(start) in air_sents:
             return "air_strike"
+        if etype in _DRONE_PAYLOAD and doc.sentence_of(start) in drone_sents:
+            return "drone_strike"
         return etype
 
     story = story_weights(doc)
