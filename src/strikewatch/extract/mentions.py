@@ -35,7 +35,7 @@ class DateMention(Mention):
     end_date: str
     precision: str  # day | week | month | year
     relative: bool = False  # resolved against `published`
-    kind: str = ""  # "" (a candidate incident date) | since | until | born | after (a release date) | dateline | archive (a picture's caption)
+    kind: str = ""  # "" (a candidate incident date) | since | until | born | after (a release date) | dateline | archive (a picture's caption) | earlier (an earlier event recalled)
 
 
 @dataclass(slots=True)
@@ -44,7 +44,9 @@ class PlaceMention(Mention):
 
     location: Location
     score: float = 1.0
-    role: str = "place"  # place | site (a named facility) | origin (e.g. an air base aircraft came from)
+    #: place | site (a named facility) | origin (an air base aircraft came from) |
+    #: reference (named to locate another) | source (the publisher's page) | home (a victim's village)
+    role: str = "place"
 
 
 @dataclass(slots=True)
