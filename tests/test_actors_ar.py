@@ -160,7 +160,7 @@ def test_second_of_two_targets_is_a_target_too() -> None:
 
 def test_fire_from_the_area_a_force_holds() -> None:
     for text in (
-        "قتل مدني بقصف صاروخي مصدره المناطق التي تسيطر عليها قوات النظام وقسد.",
+        "أصيب طفل بقصف مدفعي مصدره المناطق التي تسيطر عليها قسد وقوات النظام.",
         "قتل مدني بقصف مدفعي من مناطق سيطرة قوات النظام وقسد.",
     ):
         roles = _roles(text)

@@ -687,7 +687,7 @@ def test_posts_and_employment_words() -> None:
 
 
 def test_one_victim_named_by_a_definite_noun_phrase() -> None:
-    assert simple("The driver was killed and two others were wounded.") == [
+    assert simple("The driver was killed; two others were wounded as well.") == [
         ("killed", "civilians", 1, 1, "exact"), ("injured", "all", 2, 2, "exact")]
     assert simple("The founder of the charity was shot and killed near his home.") == [
         ("killed", "civilians", 1, 1, "exact")]
@@ -721,7 +721,7 @@ def test_a_database_note_of_fatalities() -> None:
 
 
 def test_victims_whose_number_is_unknown() -> None:
-    cas = reconcile(figs("Four men were killed. The number of injured civilians remains unknown."))
+    cas = reconcile(figs("Four men were killed. How many civilians were hurt remains unknown."))
     assert (cas.killed.best, cas.injured.best) == (4, 2)
     cas = reconcile(figs("Six people died; it is not clear how many were wounded."))
     assert cas.injured.best == 2
@@ -775,7 +775,7 @@ def test_a_likely_death_is_counted() -> None:
 
 
 def test_struck_and_injured() -> None:
-    assert simple("One NGO guard was struck and injured by a stray bullet.") == [
+    assert simple("One NGO guard was struck and injured by shrapnel at the gate.") == [
         ("injured", "civilians", 1, 1, "exact")]
     assert simple("Two farmers were stabbed and killed at the well.") == [("killed", "civilians", 2, 2, "exact")]
 

@@ -390,7 +390,7 @@ def test_the_regime_named_as_striker_fired_artillery() -> None:
 
 def test_an_explosive_a_drone_carries_is_a_drone_strike() -> None:
     for text in ("An explosive device dropped from a drone detonated in the market, injuring three people.",
-                 "Assailants detonated an explosives-laden drone at the fuel depot.",
+                 "Gunmen flew an explosives-laden drone into the fuel depot.",
                  "An IED carried by a quadcopter exploded near the checkpoint, killing a soldier."):
         doc, ev, we, ac = _all(text)
         assert E.event_type(doc, ev, we, ac) == "drone_strike", text
@@ -407,7 +407,7 @@ def test_a_raid_by_a_group_without_aircraft_is_on_the_ground() -> None:
 
 
 def test_wounds_are_harm() -> None:
-    doc, ev, _, _ = _all("A boy covers his wounds after the bombing of the market this morning.")
+    doc, ev, _, _ = _all("A boy shows his wounds from this morning's bombing of the market.")
     assert E.describes_attack(doc, ev, has_casualties=False)
 
 
@@ -422,7 +422,7 @@ def test_a_fuel_station_is_an_other_target() -> None:
 
 def test_held_by_an_armed_group_is_an_abduction() -> None:
     for text in ("Two drivers of an aid agency were detained by militants near Testville and released a week later.",
-                 "A non-state armed group detained one aid worker at a roadblock in Testville.",
+                 "A non-state armed group detained an aid worker at a roadblock outside Testville.",
                  "Six deminers were seized while travelling between the two provinces."):
         doc, ev, we, ac = _all(text)
         assert E.describes_attack(doc, ev, has_casualties=False), text

@@ -272,7 +272,7 @@ def test_a_stopword_as_written_is_never_a_big_place_read_through_a_clitic() -> N
 
 @pytest.mark.parametrize("text, name, admin1", [
     # the gazetteer knows these villages in Latin script only
-    ("سقطت قذائف على أطراف بلدة كنصفرة بريف إدلب الجنوبي", "Kansafrah", "Idlib"),
+    ("تضرر منزلان بقصف طال بلدة كنصفرة بريف إدلب الجنوبي", "Kansafrah", "Idlib"),
     ("استهدف قصف مدفعي قرية قرقوزاق شرقي حلب", "Qarah Qawzaq", "Aleppo"),
     # two words, the first a common word ("جديد")
     ("شنت طائرات مسيرة غارة على بلدة جديد عكيدات بريف دير الزور الشرقي", "Jadid `Uqaydat", "Deir ez-Zor"),

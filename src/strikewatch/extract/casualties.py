@@ -30,7 +30,7 @@ these ways (all vocabulary is in ``data/lexicons/en/casualties.toml``):
   injured", "7 martyrs and wounded") read like "casualties" (below); with a
   vague count ("several deaths and injuries", "a number of people were killed
   and injured") the dead are a plural too (vague, low 2);
-* the injured or abducted who later died are dead: "was shot and later died in
+* the injured or abducted who later died are dead: "was shot and died later in
   hospital", "kidnapped and killed", "… was stabbed. He died on arrival" (the
   figure's measure becomes killed);
 * a number said to be unknown ("the number of injured civilians remains
@@ -482,7 +482,7 @@ def find_figures(doc: TextDoc, sources: list[SourceMention]) -> list[FigureMenti
         nxt = found[i + 1]
         if found[i] is None and nxt is not None and _has_noun(rules, doc, numbers[i]):
             gap = folded[tails[i]:numbers[i + 1].start]
-            # an aside on the part's own noun ("2 ICRC international (Swiss, Colombian) and 4 …")
+            # an aside on the part's own noun ("3 UN staff (two Kenyan, one Peruvian) and 2 …")
             aside = _ASIDE.match(gap)
             gap = gap[aside.end():] if aside else gap
             if _JOIN.match(gap) and doc.sentence_of(numbers[i].start) == doc.sentence_of(nxt.start):
@@ -561,7 +561,7 @@ def _parts_follow(doc: TextDoc, figures: list[FigureMention]) -> None:
             f.other_event = True
 
 
-# The injured (or abducted) who died: "was shot and later died in hospital", "wounding a
+# The injured (or abducted) who died: "was shot and died later in hospital", "wounding a
 # soldier who succumbed to his injuries", "kidnapped and killed", "… was stabbed. He died upon
 # arrival at the hospital", "… was abducted. He was later found dead".
 _DEATH = (r"(?:(?:later|subsequently|then|eventually|also)\s+)*(?:(?:was|were)\s+(?:(?:later|subsequently|then)\s+)?)?"
@@ -584,7 +584,7 @@ def _died_later(doc: TextDoc, figures: list[FigureMention]) -> None:
     """An injured (or abducted) victim who later died is a death: the figure becomes a killed one.
 
     Only an exact count, and the death told right after it in the same clause ("… was
-    critically shot and later died in hospital", "kidnapped and killed") or in the next
+    shot and died of the wounds in hospital later", "abducted and later killed") or in the next
     sentence with the victim as its subject ("He later died of his wounds": one victim;
     "They …": all of them)."""
     folded = doc.folded
@@ -618,8 +618,8 @@ def _died_later(doc: TextDoc, figures: list[FigureMention]) -> None:
 
 
 def _breakdowns(figures: list[FigureMention], folded: str) -> None:
-    """A list after a total that adds up to it is its breakdown, not more victims: "five
-    people were killed, a woman and four children", "three staff members, two drivers and a
+    """A list after a total that adds up to it is its breakdown, not more victims: "four
+    people died, a man and three children", "three staff members, two drivers and a
     guard, were killed" (the parts become subsets)."""
     lists: dict[int, list[FigureMention]] = {}
     for f in figures:
@@ -870,7 +870,7 @@ def _zeros(doc: TextDoc, rules: _Rules, figures: list[FigureMention]) -> list[Fi
 
 
 # The victims said to be there, their number not: "the number of injured civilians remains
-# unknown", "it is unclear how many others were injured" (vague, low 2, like a bare plural).
+# unknown", "it is not clear how many more were hurt" (vague, low 2, like a bare plural).
 _UNCOUNTED = (
     re.compile(r"number\s+of\s+(?:the\s+)?(?P<m>injured|wounded|injuries|dead|deaths|fatalities|killed)\b"
                r"(?:\s+(?:civilians|people|persons|victims))?\s+(?:remains|remained|is|was|are|were)\s+"
@@ -1107,7 +1107,7 @@ def _mark_other_events(doc: TextDoc, cue_re: re.Pattern[str], figures: list[Figu
 
 
 #: what sets victims apart from the ones before them in a clause: "one staff member was killed
-#: along with eight other civilians (not counted here)" leaves the staff member counted
+#: together with six other civilians (not counted here)" leaves the staff member counted
 _APART = re.compile(r"\b(?:along\s+with|alongside|together\s+with|with|as\s+well\s+as|besides|in\s+addition\s+to|"
                     r"while|whereas)\b")
 

@@ -8,7 +8,7 @@ model numbers ("Su-24"), ordinals and numbered things ("Resolution 2139").
 Values keep what the text says: "more than 10" is ``low`` 10 with qualifier
 ``more_than`` (the hedge is in the qualifier, never folded into the value);
 "up to 20" is ``low`` None, ``high`` 20; a range gives both ends (also a
-lower and an upper bound told together: "at least 15 and up to 25"); a vague
+lower and an upper bound told together: "at least 12 and up to 20"); a vague
 quantity ("dozens") has the conventional ``low`` from the lexicon
 (``data/lexicons/en/casualties.toml``, where the conventions are documented)
 and ``high`` None. "a"/"an" (and "another") counts as one only before a person
@@ -221,16 +221,16 @@ def find_numbers(doc: TextDoc) -> list[NumberMention]:
     return _hedged_ranges(doc, out) if len(out) > 1 else out
 
 
-#: "at least 15 and up to 25", "at least one but possibly up to 12", "at least 72, and up to 175,"
+#: "at least 12 and up to 20", "at least two but possibly up to 9", "at least 40, and up to 90,"
 _RANGE_GAP = re.compile(r"\s*(?P<c>,)?\s*(?:and|but|or)?\s*(?:possibly|perhaps|potentially|maybe|reportedly)?\s*")
 _UP_TO = re.compile(r"(?:up\s+to|as\s+many\s+as)\b")
 _RANGE_TAIL = re.compile(r",(?=\s+[a-z])")
 
 
 def _hedged_ranges(doc: TextDoc, numbers: list[NumberMention]) -> list[NumberMention]:
-    """A lower and an upper bound told together are one range: "at least 15 and up to 25
+    """A lower and an upper bound told together are one range: "at least 12 and up to 20
     civilians" is low 15, high 25 (qualifier "range"). Where the upper bound is set off by
-    commas ("at least 72, and up to 175, people") the range takes the closing comma, so the
+    commas ("at least 40, and up to 90, people") the range takes the closing comma, so the
     noun still follows the count."""
     folded = doc.folded
     out: list[NumberMention] = []
