@@ -82,7 +82,7 @@ def _alt(words: Sequence[str]) -> str:
 
 
 def _by_country_phrases(raw: Mapping[str, Any], forms: Sequence[tuple[str, str]],
-                        spell: Any = None) -> list[tuple[str, Entry]]:
+                        spell: Callable[[str], Sequence[str]] | None = None) -> list[tuple[str, Entry]]:
     """Phrases of ``[[by_country]]`` tables: a name several actors share ("the
     coalition"), its ``default`` actor unless the attack's country is listed in
     ``in`` (resolved with the place, :func:`resolve_by_place`)."""
@@ -358,8 +358,8 @@ def attribute(
     """The document's most likely perpetrator: log-likelihood ratios of
     accusations, claims, confirmations, denials, aircraft/weapon operators and
     (with ``doc``) theatre cues, normalised against a small "unknown" prior.
-    With ``doc``, a mention that :func:`find_actors` found only as a force
-    doing nothing in its clause ("IS fighters") weighs ``W_WEAK``.
+    A mention :func:`find_actors` marked ``weak`` (a force doing nothing in
+    its clause, "IS fighters") weighs ``W_WEAK`` of an accusation.
 
     Returns None when nothing in the document points at anyone. Otherwise the
     actor is the most probable named actor ("unknown" only when the text
