@@ -293,3 +293,33 @@ def test_alternate_names_of_only_generic_words_are_not_indexed() -> None:
     # a place's own display name is kept whatever its words
     g.add_places([(Place("sw:99999905", "Port", "locality", "FR", None, None, 45.0, 1.0, 10), ["Port"])])
     assert g.lookup("Port")
+
+
+@pytest.mark.parametrize("town,country,admin1", [
+    ("Abha", "SA", "Asir"),
+    ("Zakho", "IQ", "Duhok"),
+    ("Monywa", "MM", "Sagaing"),
+    ("Cizre", "TR", "Sirnak"),
+    ("Uruapan", "MX", "Michoacan de Ocampo"),
+    ("Bamyan", "AF", "Bamyan"),
+])
+def test_provinces_carry_their_usual_english_names(gaz: Gazetteer, town: str, country: str, admin1: str) -> None:
+    assert any(p.admin1 == admin1 for p in gaz.lookup(town, country=country))
+
+
+def test_a_town_without_a_province_gets_that_of_the_nearest_town() -> None:
+    from strikewatch.geo.gazetteer import Place
+
+    g = Gazetteer()
+    g.add_places([
+        (Place("sw:90001", "Alpha", "locality", "SY", "Idlib", None, 35.70, 36.60, 5000), ["Alpha"]),
+        (Place("sw:90002", "Beta", "locality", "SY", "Hama", None, 35.60, 36.60, 5000), ["Beta"]),
+        (Place("sw:90003", "Gamma", "locality", "SY", None, None, 35.72, 36.61, 0), ["Gamma"]),
+        (Place("sw:90004", "Delta", "locality", "SY", None, None, 34.20, 38.90, 0), ["Delta"]),
+        (Place("sw:90005", "Epsilon", "locality", "TR", None, None, 35.71, 36.60, 0), ["Epsilon"]),
+    ])
+    g._fill_admin1()
+    g._finish()
+    assert g.lookup("Gamma")[0].admin1 == "Idlib"  # 2.4 km from Alpha, 13 km from Beta
+    assert g.lookup("Delta")[0].admin1 is None  # no town with a province near
+    assert g.lookup("Epsilon")[0].admin1 is None  # a town across the border is no guide

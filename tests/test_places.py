@@ -439,3 +439,34 @@ def test_the_hospital_the_wounded_were_taken_to_is_not_the_place(gaz: Gazetteer)
 def test_the_last_name_of_an_address_is_the_province(gaz: Gazetteer) -> None:
     loc = _loc("On 2 June 2024, in El Porvenir, Guerrero, gunmen dropped explosives from drones on the village.", gaz)
     assert loc.admin1 == "Guerrero"
+
+
+@pytest.mark.parametrize("text,country,near", [
+    ("Gunmen stormed a seaside restaurant in Lido Beach, Mogadishu, late on Friday.", "SO", (2.04, 45.34)),
+    ("A drone struck a house in Al Hanniyeh, Tyre, killing a paramedic.", "LB", (33.27, 35.20)),
+    ("A landmine went off at a roundabout in Salah, Taiz, wounding a driver.", "YE", (13.58, 44.02)),
+    ("Two were hurt when a shell hit Ain al Ghazal, Latakia, on Sunday.", "SY", (35.52, 35.79)),
+])
+def test_a_name_placed_by_the_town_after_it_lies_in_the_town_s_country(
+        gaz: Gazetteer, text: str, country: str, near: tuple[float, float]) -> None:
+    # "X, T": X is a part or a neighbour of town T; a namesake of X abroad
+    # gives way to one near T, or to T itself
+    loc = _loc(text, gaz)
+    assert loc.country == country
+    assert haversine_km(loc.lat, loc.lon, *near) < 40
+
+
+def test_a_big_foreign_town_before_a_town_is_kept(gaz: Gazetteer) -> None:
+    # two towns of two countries listed: no homonym to correct
+    places = find_places(TextDoc("Delegations flew in from Damascus, Beirut on Monday."), gaz)
+    assert any(p.text == "Damascus" and p.location.country == "SY" for p in places)
+
+
+@pytest.mark.parametrize("text", [
+    "Gunmen opened fire at the Al Zarqa Mosque in Mosul, Nineveh, on Tuesday.",
+    "A car bomb struck the Al Zarqa market in the city of Mosul, Nineveh.",
+])
+def test_a_site_in_a_capital_named_with_its_province_is_in_the_city(gaz: Gazetteer, text: str) -> None:
+    # a village of the same name in the province is no site of the city
+    loc = _loc(text, gaz)
+    assert loc.country == "IQ" and haversine_km(loc.lat, loc.lon, 36.34, 43.13) < 15

@@ -351,3 +351,9 @@ def test_a_neighbourhood_in_a_city_lies_in_that_city(gaz):
 def test_a_bakery_is_no_place(gaz):
     loc = _loc("غارات جوية على وسط بلدة كفرنبل قرب الفرن الآلي صباح اليوم", gaz)
     assert loc.name == "Kafr Nabl"
+
+
+def test_a_series_of_raids_is_no_village(gaz):
+    # "سلسلة" (a series) is also some hamlet's name
+    loc = _loc("إصابة مدنيين في سلسلة هجمات على بلدة مارع", gaz)
+    assert loc.text == "مارع"

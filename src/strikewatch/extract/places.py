@@ -795,11 +795,13 @@ def find_places(doc: TextDoc, gaz: Gazetteer) -> list[PlaceMention]:
     # the address names its country: no vote of the document's outweighs it
     addressed |= {i + 1 for i in addressed}
     if doc.language != "ar" and any(c.listed for c in cands):
-        for i, m in _placed_in_address(cands, base, bests).items():
+        towns: set[int] = set()
+        for i, m in _placed_in_address(cands, base, bests, towns).items():
             if m is None:
                 cands[i].matches = []  # no place of that name lies there: dropped below
             else:
                 bests[i] = m
+        addressed |= towns  # a town placing a name names its country too
     placed = _placed_by_reference(cands, base, bests, top_country, doc.folded)
     out: list[PlaceMention] = []
     located = -2  # the last candidate emitted as a place found where the text places it
@@ -1057,13 +1059,14 @@ def _in_area(p: Place, area: Place) -> bool:
 
 
 def _placed_in_address(cands: list[_Cand], base: list[list[tuple[float, int, Match]]],
-                       bests: list[Match]) -> dict[int, Match | None]:
+                       bests: list[Match], towns: set[int] | None = None) -> dict[int, Match | None]:
     """An address ("Abha, Asir, Saudi Arabia", "X District, Y Province,
     Yemen"; "Los Hoyos, Michoacan"): each name lies in the area named after
     it. A choice elsewhere is a homonym: the best match that lies there
     instead; when no match of a name lies there (and the area is its
     country or in its country), the name is dropped (None). Returns the
-    changed choices by index."""
+    changed choices by index; ``towns`` gets the indices of names a town
+    after them placed, and of those towns."""
     out: dict[int, Match | None] = {}
     i = len(cands) - 1
     while i > 0:
@@ -1072,6 +1075,12 @@ def _placed_in_address(cands: list[_Cand], base: list[list[tuple[float, int, Mat
             continue
         area = bests[i].place
         country = area.placetype == "country"
+        if area.placetype in ("locality", "district", "county"):
+            k = _placed_by_town(cands, base, bests, i, out)
+            if towns is not None and any(j in out for j in range(k, i)):
+                towns.update(range(k, i + 1))
+            i = k - 1 if k > 0 else 0
+            continue
         if area.placetype not in ("country", "region"):
             i -= 1
             continue
@@ -1097,6 +1106,43 @@ def _placed_in_address(cands: list[_Cand], base: list[list[tuple[float, int, Mat
             k -= 1
         i = k - 1 if k > 0 else 0
     return out
+
+
+#: A name placed by the town after it lies this near it.
+_TOWN_AREA_KM = 60.0
+#: How many of each name's best matches are paired.
+_TOWN_PAIRS = 40
+
+
+def _placed_by_town(cands: list[_Cand], base: list[list[tuple[float, int, Match]]],
+                    bests: list[Match], i: int, out: dict[int, Match | None]) -> int:
+    """"X, T" with T a town ("Lido Beach, Mogadishu", "a quarter, Tyre,
+    South governorate"): X is a part or a neighbour of T, so the two lie
+    in one country. Choices in two countries are a homonym's: the best
+    pair of matches that lie near each other instead; when no pair does,
+    X's choice is dropped when it is a small place abroad next to a much
+    larger town (the town says where). Returns the index of X."""
+    k = i - 1
+    p, area = bests[k].place, bests[i].place
+    if p.country == area.country or p.placetype in ("country", "campus"):
+        return k
+    xs = sorted(base[k], key=lambda t: (t[0], t[1]), reverse=True)[:_TOWN_PAIRS]
+    ts = sorted(base[i], key=lambda t: (t[0], t[1]), reverse=True)[:_TOWN_PAIRS]
+    by_country: dict[str, list[tuple[float, int, Match]]] = defaultdict(list)
+    for t in ts:
+        by_country[t[2].place.country].append(t)
+    pair: tuple[float, Match, Match] | None = None
+    for vx, _, mx in xs:
+        for vt, _, mt in by_country.get(mx.place.country, ()):
+            if (pair is None or vx + vt > pair[0]) and haversine_km(
+                    mx.place.lat, mx.place.lon, mt.place.lat, mt.place.lon) <= _TOWN_AREA_KM:
+                pair = (vx + vt, mx, mt)
+    if pair is not None:
+        out[k], out[i] = pair[1], pair[2]
+    elif area.placetype == "locality" and area.population >= _KNOWN_TOWN \
+            and area.population >= 10 * max(p.population, 1):
+        out[k] = None
+    return k
 
 
 def _seat(p: Place, c: _Cand) -> Place:
@@ -1270,6 +1316,13 @@ def _resolve(doc: TextDoc, cands: list[PlaceMention], near: tuple[int, int] | No
     return _pick(lead or cands, 0, doc, voters)
 
 
+#: What stands between a named site and the town it is said to be in ("the X
+#: market in Mosul", "X hospital in the city of Y").
+_SITE_IN = re.compile(r"[\w'\u2019 -]{0,30}?\s+(?:in|of)\s+(?:the\s+)?(?:(?:city|town)\s+of\s+)?")
+#: How far from its town such a site may lie.
+_SITE_IN_KM = 15.0
+
+
 def _pick(cands: list[PlaceMention], anchor: int, doc: TextDoc | None = None,
           voters: list[PlaceMention] | None = None) -> Location:
     """Most specific; among equals the most confident, then the nearest to ``anchor``.
@@ -1301,6 +1354,10 @@ def _pick(cands: list[PlaceMention], anchor: int, doc: TextDoc | None = None,
         if (p.location.gazetteer_id or "").startswith("sw:") and p.location.precision == "exact":
             return 0.0  # a curated site (a dam, an air base) is no misread homonym
         for q in towns:
+            if (p.role == "site" and doc is not None and q.start > p.end
+                    and _SITE_IN.fullmatch(doc.folded, p.end, q.start)
+                    and haversine_km(p.location.lat, p.location.lon, q.location.lat, q.location.lon) > _SITE_IN_KM):
+                return 1.5  # "the X market in Mosul": a site lies in the town, not a village of its province
             if q.location.admin1 and phonetic_key(q.location.admin1) == phonetic_key(q.location.name or ""):
                 continue  # "a village in Idlib": the province more often than its capital
             if q.location.gazetteer_id in references:

