@@ -401,3 +401,47 @@ def test_subsets_after_the_wounds() -> None:
     assert _best(text, "civilians_injured") == 7
     assert _best(text, "children_injured") == 4
 
+
+
+def test_killed_or_injured_fighters_only_bound_the_injured() -> None:
+    # a count of the dead and the injured together floors the injured's upper end, not its best
+    text = "قتل مدني وأصيب 3 آخرون بقصف على البلدة، فيما قتل وجرح أكثر من 15 عنصراً في اشتباكات قربها."
+    assert _best(text, "injured") == 3
+    text = "استشهدت سيدة وأصيبت اثنتان أخريان، وكانت حصيلة القصف استشهاد وإصابة 4 نساء في القرية."
+    assert _best(text, "injured") == 2
+
+
+@pytest.mark.parametrize("text,group", [
+    ("تسبب القصف المدفعي بإصابة مزارعين في أرضهم قرب القرية", "civilians"),
+    ("أدت الغارة إلى إصابة عاملين في ورشة لصيانة السيارات", "civilians"),
+])
+def test_workers_named_by_trade_are_a_plural(text: str, group: str) -> None:
+    assert _figs(text) == [("injured", group, 2, None, "vague")]
+
+
+def test_more_than_written_glued() -> None:
+    assert _figs("أسفر القصف عن إصابة مايزيد عن 9 أشخاص في السوق") == [("injured", "all", 9, None, "more_than")]
+
+
+def test_one_of_the_injured_is_no_count() -> None:
+    # "وأحد" folds to "واحد": one of the injured already counted, not one more
+    assert _best("أصيب 6 مدنيين في القصف، وأحد المصابين في حالة حرجة", "injured") == 6
+    assert _figs("كان في السيارة رجلان (القتيل وأحد المصابين) عند سقوط القذيفة") == []
+
+
+def test_one_dead_and_injured_with_no_count() -> None:
+    assert _figs("شهيد وجرحى بقصف مدفعي على بلدة الأتارب") == [
+        ("killed", "all", 1, 1, "exact"), ("injured", "all", 2, None, "vague")]
+
+
+@pytest.mark.parametrize("text", [
+    "عاجل: جرحى مدنيون بقصف صاروخي على أطراف مدينة الباب",
+    "إصابات في صفوف المدنيين جراء قصف مدفعي على قرية في ريف منبج",
+    "جرحى بينهم أطفال باستهداف سيارة على طريق القرية",
+])
+def test_bare_injured_heading_a_headline(text: str) -> None:
+    assert _figs(text) == [("injured", "all", 2, None, "vague")]
+
+
+def test_brothers_and_father_add_to_the_injured() -> None:
+    assert _best("قتل طفل بقصف على منزله، وأصيب عمه مع 2 من إخوته وأبيه", "injured") == 4

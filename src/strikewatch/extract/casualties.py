@@ -1263,6 +1263,18 @@ def _group_range(figures: list[FigureMention]) -> Range | None:
     return _range(wholes or figures)
 
 
+_AR_CHAR = re.compile(r"[\u0621-\u064a]")
+
+
+def _bound_only(r: Range | None, figures: list[FigureMention]) -> Range | None:
+    """A group's range as a floor of a larger group: when its figures all count killed and
+    injured together ("مقتل وجرح 20 عنصرا", low null), only its upper end, not its best."""
+    if r is None or not figures or not all(f.qualifier == "up_to" and _AR_CHAR.search(f.text) and not _hedged(f)
+                                           for f in figures):
+        return r  # (Arabic figures only, for now)
+    return Range(low=r.low, best=None, high=r.high)
+
+
 def _floor(r: Range | None, subs: list[Range | None]) -> Range | None:
     """Raise ``r`` so that no end lies below the same end of a subgroup's range."""
     subs = [x for x in subs if x is not None and not x.is_unknown]
@@ -1378,12 +1390,19 @@ def reconcile(figures: list[FigureMention]) -> Casualties:
         # from the parts of a total the toll is not ("… killed 10 civilians, including seven
         # children" told of another strike, beside the one civilian killed in this one).
         vague = {g for (m, g), fs in by_key.items() if m == measure and all(f.qualifier == "vague" for f in fs)}
-        subs = [own.get(g) for g in _CIVILIAN_PARTS if civ is None or derived or "civilians" in vague
-                or not (g in vague or _parts_of_other(by_key.get((measure, g), []), parent, civ.best))]
+        sub_groups = [g for g in _CIVILIAN_PARTS if civ is None or derived or "civilians" in vague
+                      or not (g in vague or _parts_of_other(by_key.get((measure, g), []), parent, civ.best))]
+        subs = [own.get(g) for g in sub_groups]
         if civ is not None and not derived:
             civ = _floor(civ, subs)
         everyone = own.get("all") or _sum([r for r in (civ, own.get("combatants")) if r is not None])
-        everyone = _floor(everyone, [civ, own.get("combatants"), *subs])
+        if everyone is not None and everyone.best is not None and any(f.qualifier in _SPECIFIC for f in bare):
+            # a count of everyone ("… and 4 others injured") is not raised by a count of killed and
+            # injured together ("killed or injured more than 20 fighters"): that only bounds it
+            pairs = [("civilians", civ), ("combatants", own.get("combatants")), *zip(sub_groups, subs)]
+            everyone = _floor(everyone, [_bound_only(r, by_key.get((measure, g), [])) for g, r in pairs])
+        else:
+            everyone = _floor(everyone, [civ, own.get("combatants"), *subs])
         for group, r in own.items():
             if r is not None and group not in ("all", "civilians"):
                 ranges[f"{group}_{measure}"] = r
@@ -1460,7 +1479,10 @@ def figure_to_model(f: FigureMention) -> Figure:
 # مدنيين بينهم طفلان", parts), also after "من عائلة واحدة" or the wounds ("إصابة 5
 # مدنيين بجروح، بينهم 3 أطفال"). "شهداء وجرحى" with no count gives the dead as a
 # bare plural (vague, low 2) besides the injured bound; a lone "شهيد" counts one
-# only before another casualty noun ("شهيد وعدد من الجرحى"); "فقدان شخص لحياته"
+# only before another casualty noun ("شهيد وعدد من الجرحى"), and a bare plural
+# after it is read too ("شهيد وجرحى": the injured, vague); the injured as a bare
+# plural heading a headline ("جرحى مدنيون بقصف …") are vague, low 2; "وأحد
+# المصابين" (folded "واحد") is one of a count, not one more; "فقدان شخص لحياته"
 # is a death, not a person missing; "مقتل كل من "أ" و"ب"" counts the quoted
 # names. A victim counted one may carry a name or a short description before the
 # list goes on ("استشهاد الحاج فلان وابنه", "مقتل "فلان" قائد الشرطة برفقة 3
@@ -1512,6 +1534,8 @@ class _ArRules:
     pronoun: re.Pattern[str]
     pronoun_map: dict[str, str]
     one_of: re.Pattern[str]
+    bare_injured: re.Pattern[str]
+    bare_injured_words: tuple[str, ...]
     life: re.Pattern[str]
     single: re.Pattern[str]
     named_list: re.Pattern[str]
@@ -1594,6 +1618,9 @@ def _rules_ar() -> _ArRules:
             rf"(?<![\u0600-\u06ff])(?P<after>متاثر\w*\s+)?{_AR_PREFIX}(?P<m>{_ar_alt(_ar(k) for k in raw['measure_pronoun'])})(?!\w)"),
         pronoun_map={_ar(k): v for k, v in raw["measure_pronoun"].items()},
         one_of=re.compile(rf"(?:{_ar_alt(_ar(w) for w in raw['one_of']['words'])})\s+(?!عشر)(?=\S)"),
+        bare_injured=re.compile(rf"(?P<noun>{_ar_alt(_ar(w) for w in raw['bare_injured']['words'])})\s+"
+                                rf"(?:{_ar_alt(_ar(w) for w in raw['bare_injured']['after'])})(?!\w)"),
+        bare_injured_words=tuple(_ar(w) for w in raw["bare_injured"]["words"]),
         dual=re.compile(
             rf"(?<![\u0600-\u06ff])(?:و|ال|وال)?(?P<noun>{_ar_alt(k for k, v in nouns.items() if v[2] == 'dual' and v[1])})(?!\w)"),
         life=re.compile(rf"\s+(?:{_ar_alt(_ar(w) for w in raw['life']['words'])})(?!\w)"),
@@ -1804,8 +1831,11 @@ def _ar_figure(doc: TextDoc, rules: _ArRules, np: _ArNP, label: str, start: int,
     # civilians named by role ("صحفي", "متطوع") are a part of the civilian toll
     is_role = (np.group == "civilians" and np.noun is not None and rules.nouns[np.noun][1] is None
                and np.noun not in rules.civ_totals)
+    # "أحد المصابين" told of the injured, "إحدى القتلى" of the dead: one of a count told already
+    one_of = (np.noun is not None and np.low == 1 and rules.nouns[np.noun][1] == measure
+              and rules.one_of.match(doc.folded, np.start) is not None)
     return FigureMention(start=start, end=np.end, text=doc.text[start:np.end], measure=measure,
-                         group=np.group, low=low, high=high, qualifier=qual, part=part or is_role,
+                         group=np.group, low=low, high=high, qualifier=qual, part=part or is_role or one_of,
                          list_id=list_id)
 
 
@@ -1894,6 +1924,9 @@ def _find_figures_ar(doc: TextDoc, sources: list[SourceMention]) -> list[FigureM
                 return  # "… بينهم 10 أطفال، و121 جريحاً": a new measure ends the list
             if np.group == "all" and not np.numbered and np.noun and np.measure is not None:
                 return  # "… وجرحى": a measure of its own
+            if (np.low == 1 and np.noun is not None and rules.nouns[np.noun][1] == head.measure
+                    and rules.one_of.match(t, np.start)):
+                return  # "… 5 أشخاص، وأحد المصابين بحالة خطرة": one of them, no one more
             used.add(np.start)
             if sub:
                 f = _ar_figure(doc, rules, np, head.measure if head.qualifier != "up_to" else label,
@@ -1923,7 +1956,9 @@ def _find_figures_ar(doc: TextDoc, sources: list[SourceMention]) -> list[FigureM
             mixed_dead.append(k)
         add_list(f, label)
     for n in numbers:
-        if n.start in used:
+        if n.start in used or (n.text == "واحد" and t.startswith(" ال", n.end)):
+            # "وأحد المصابين" folds to "واحد المصابين": one of the injured, not a count (a cardinal
+            # "واحد" follows its noun, never heads a definite one)
             continue
         np = _ar_np(t, n.start, rules, nums)
         if np is None:
@@ -1994,6 +2029,21 @@ def _find_figures_ar(doc: TextDoc, sources: list[SourceMention]) -> list[FigureM
         if label is not None:
             used.add(np.start)
             figures.append(_ar_figure(doc, rules, np, label, np.start))
+            if (other.qualifier == "vague" and not other.numbered and other.measure != label
+                    and other.start not in used and not any(s <= other.start < e for s, e in covered)):
+                # "شهيد وجرحى": one dead and the injured, a plural with no count (two or more)
+                used.add(other.start)
+                figures.append(_ar_figure(doc, rules, other, other.measure, other.start))
+    # the injured as a bare plural heading a headline or clause: "جرحى مدنيون بقصف …" (vague)
+    if any(w in t for w in rules.bare_injured_words):
+        covered = sorted((f.start, f.end) for f in figures)
+        for m in rules.bare_injured.finditer(t):
+            s0 = m.start("noun")
+            if (s0 > 0 and "\u0621" <= t[s0 - 1] <= "\u064a") or s0 in used or any(s <= s0 < e for s, e in covered):
+                continue
+            np = _ArNP(s0, m.end("noun"), 2, None, "vague", "all", "injured", m.group("noun"), False)
+            used.add(s0)
+            figures.append(_ar_figure(doc, rules, np, "injured", s0))
     # a dual verb after its subjects' names: "فلان والطفل فلان، قتلا في القصف" (two)
     covered = sorted((f.start, f.end) for f in figures)
     for m in (rules.dual_verb.finditer(t) if any(v in t for v in rules.dual_verb_map) else ()):
