@@ -302,3 +302,15 @@ def test_object_of_a_present_tense_headline_verb() -> None:
 def test_capture_raid_names_its_perpetrator() -> None:
     _, acts = _actors("American forces captured a suspected smuggler at dawn near al-Tanf.")
     assert [(a.actor, a.role) for a in acts] == [("United States", "alleged")]
+
+
+def test_the_government_of_a_state_is_its_agent() -> None:
+    _, acts = _actors("An engineer with a relief agency was held and beaten after being detained by the government of Iran.")
+    assert [(a.actor, a.role) for a in acts] == [("Iran", "alleged")]
+
+
+def test_shelling_of_the_northern_aleppo_towns_leans_to_the_sdf() -> None:
+    doc, acts = _actors("Rockets fell on a market in Azaz, killing two civilians.")
+    att = attribute(acts, doc=doc, event_type="shelling")
+    assert att is not None and att.actor == "SDF"
+    assert attribute(acts, doc=doc, event_type="air_strike") is None  # the prior is the shelling's only

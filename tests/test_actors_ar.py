@@ -184,3 +184,31 @@ def test_a_shared_name_and_unnamed_forces_take_the_country_of_the_place() -> Non
     assert [a.actor for a in acts] == [A.STATE_FORCES]
     assert [(a.actor, a.unnamed) for a in A.resolve_by_place(acts, "YE")] == [("Yemen", True)]
     assert A.resolve_by_place(acts, None) == []  # no place: it says nothing
+
+
+def test_a_force_counted_among_the_harmed_is_no_perpetrator() -> None:
+    # a casualty word, the count and "من" before the force: its members were hit
+    assert _roles("أسفر الكمين عن مصرع أربعة عسكريين من قوات النظام عند مدخل البلدة.") == []
+    assert _roles("إصابة ثلاثة من مقاتلي قسد إثر ضربة لمسيرة تركية على الطريق.") == [("Turkey", "alleged")]
+    assert _roles("وردت أنباء عن جرحى من عناصر قسد عند الجسر.") == []
+    # an attack word or "من قبل" between: the force is the one that fired
+    assert _roles("إصابة راع بطلقات من قوات النظام قرب السد.") == [("Syrian government", "alleged")]
+    assert _roles("مقتل امرأة بقذيفة أطلقت من قبل قوات النظام على المزرعة.") == [("Syrian government", "alleged")]
+
+
+def test_the_shared_name_without_its_article() -> None:
+    assert ("US-led coalition", "alleged") in _roles("مسيرة تحالف تقصف شاحنة على طريق البادية.")
+
+
+def test_shelling_of_the_northern_aleppo_towns_leans_to_the_sdf() -> None:
+    doc = _doc("قتل مدنيان بقذائف صاروخية سقطت على سوق مدينة إعزاز مساء أمس.")
+    att = A.attribute([], doc=doc, event_type="shelling")
+    assert att is not None and att.actor == "SDF"
+    # "الباب" alone is "the door", not the town
+    doc = _doc("قتل مدني بقذيفة هاون سقطت قرب الباب الخلفي للمدرسة.")
+    att = A.attribute([], doc=doc, event_type="shelling")
+    assert att is None or att.actor != "SDF"
+    # a named accusation outweighs the place
+    doc = _doc("قصفت قوات النظام بالمدفعية سوق مدينة الباب.")
+    att = A.attribute(A.find_actors(doc, S.find_sources(doc)), doc=doc, event_type="shelling")
+    assert att is not None and att.actor == "Syrian government"

@@ -139,7 +139,7 @@ def _data(lang: str = "en") -> _ActorData:
         by_before=re.compile(
             r"\bby\s+(?:(?:the|a|an|alleged|allegedly|suspected|reportedly|reported|presumed|apparent|"
             r"members of|militants of|fighters of|a group of|elements of|soldiers of|forces of|"
-            r"gunmen from|militants from|fighters from|troops of|units of)\s+)*$"
+            r"gunmen from|militants from|fighters from|troops of|units of|government of|authorities of)\s+)*$"
         ),
         not_agent_by=re.compile(r"\b(?:" + _alt(ctx["not_agent_by"]) + r")\s+(?:[a-z]+ly\s+)?$"),
         # ... unless a force noun follows: "Turkish border guards" are a force
@@ -522,6 +522,7 @@ class _ArActorData:
     confirm_after: re.Pattern[str]
     verb_after: re.Pattern[str]
     confirm_object: re.Pattern[str]
+    harmed_of: re.Pattern[str] | None
     theatre: "_MultiLexicon"
 
 
@@ -566,6 +567,9 @@ def _data_ar() -> _ArActorData:
         confirm_after=after("confirm_after"),
         verb_after=re.compile(r"[\s,]*(?:" + word_regex(ctx["attack_verbs"]).pattern + ")"),
         confirm_object=re.compile(_AR_CONFIRM_GAP + "(?:" + word_regex(ctx["confirm_objects"]).pattern + ")"),
+        # a casualty word, up to three words (the count, "عدد", "جنود"), then "من"
+        harmed_of=re.compile("(?:" + word_regex(ctx["harmed_before"]).pattern + r")\s+(?:[^\s.,;:!?]+\s+){0,3}?من\s+$")
+        if ctx.get("harmed_before") else None,
         theatre=_MultiLexicon(theatre_entries),
     )
 
@@ -605,6 +609,26 @@ def _ar_before(ctx: list[Match], folded: str, lo: int, start: int) -> Match | No
     if len(words) > _AR_GAP_WORDS.get(best.entry.label, _AR_GAP_DEFAULT):
         return None
     return best
+
+
+#: How far (characters) before a force a casualty word governing it may stand.
+_AR_HARMED_BEFORE = 60
+#: Context words that, standing between a casualty word and "من", make the
+#: force after it the one that did the harm ("إصابة راع بطلقات من قوات النظام").
+_AR_AGENT_CUES = frozenset(("instrument", "verb", "by", "origin", "support"))
+
+
+def _ar_harmed_of(data: _ArActorData, ctx: list[Match], folded: str, lo: int, start: int) -> bool:
+    """Whether a casualty word and "من" (of) stand right before ``start``
+    ("مصرع 4 من", "جرحى من", "إصابة عدد من"): the force named there
+    counts the harmed, unless an attack word or "by" stands between."""
+    if data.harmed_of is None or "من" not in folded[max(lo, start - 6):start]:
+        return False
+    hm = data.harmed_of.search(folded, lo, start)
+    if hm is None:
+        return False
+    return not any(hm.start() < c.start and c.end <= start and c.entry.label in _AR_AGENT_CUES for c in ctx
+                   if lo <= c.start < start)
 
 
 def _resolve_anaphor(doc: TextDoc, data: _ArActorData, found: list[Match], marker: str, default: str) -> str | None:
@@ -661,6 +685,11 @@ def _find_actors_ar(doc: TextDoc, sources: Sequence[SourceMention] = ()) -> list
             role = "denied"
         else:
             before = _ar_before(ctx, folded, sent[0], m.start)
+            head = before.start if before is not None and before.entry.label == "force" \
+                and not folded[before.end:m.start].strip(_AR_QUOTES + " #") else m.start
+            if _ar_harmed_of(data, ctx, folded, max(sent[0], head - _AR_HARMED_BEFORE), head):
+                acted_on = (m.end, label)
+                continue  # "مصرع أربعة عسكريين من قوات النظام": those counted are among the harmed
             if before is not None and before.entry.label in ("force", "instrument"):
                 outer = _ar_before(ctx, folded, sent[0], before.start)
                 if outer is not None and outer.entry.label == "other_event":
