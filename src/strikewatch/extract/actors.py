@@ -202,8 +202,8 @@ def _verb_after_appositive(data: _ActorData, folded: str, end: int, lim: int) ->
 
 
 def _intercepts(data: _ActorData, folded: str, end: int, lim: int) -> bool:
-    """Whether the first verb after a name is an interception ("security forces
-    intercepted and destroyed the drone"), not an attack."""
+    """Whether the first verb after a name is an interception ("the guards
+    intercepted the drone and downed it"), not an attack."""
     ic = data.intercept_after.match(folded, end, lim)
     if ic is None:
         return False

@@ -33,8 +33,8 @@ these ways (all vocabulary is in ``data/lexicons/en/casualties.toml``):
 * the injured or abducted who later died are dead: "was shot and died later in
   hospital", "kidnapped and killed", "… was stabbed. He died on arrival" (the
   figure's measure becomes killed);
-* a number said to be unknown ("the number of injured civilians remains
-  unknown") is a plural, vague, low 2;
+* a number said to be unknown ("how many were hurt is still unknown") is a
+  plural, vague, low 2;
 * re-mentions are not figures: "several bodies had not yet been identified";
 * continued lists: "killing 12, including five children" and "three children
   and two women were killed" give one figure per part, each with its own
@@ -869,7 +869,7 @@ def _zeros(doc: TextDoc, rules: _Rules, figures: list[FigureMention]) -> list[Fi
     return out
 
 
-# The victims said to be there, their number not: "the number of injured civilians remains
+# The victims said to be there, their number not: "the number of wounded is still
 # unknown", "it is not clear how many more were hurt" (vague, low 2, like a bare plural).
 _UNCOUNTED = (
     re.compile(r"number\s+of\s+(?:the\s+)?(?P<m>injured|wounded|injuries|dead|deaths|fatalities|killed)\b"
@@ -1113,7 +1113,7 @@ _APART = re.compile(r"\b(?:along\s+with|alongside|together\s+with|with|as\s+well
 
 
 def _mark_not_counted(doc: TextDoc, rules: _Rules, figures: list[FigureMention]) -> None:
-    """Victims the text leaves out of its own count ("… and five other civilians were killed
+    """Victims the text leaves out of its own count ("… and four more villagers died
     (not counted here)"): the figures inside the parentheses that say so, else the figures
     of the clause just before the phrase (back to the sentence start, or to "along with",
     "while" …: what comes before those is counted). They are kept, marked ``other_event``."""
