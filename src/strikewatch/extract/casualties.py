@@ -133,6 +133,7 @@ from functools import lru_cache
 
 from ..model import Casualties, Figure, Range
 from .events import story_weights
+from .lexicon import is_arabic
 from .mentions import FigureMention, NumberMention, SourceMention
 from .numbers import _alt, _ar, _ar_alt, find_numbers, lexicon, lexicon_ar
 from .textutil import TextDoc
@@ -1263,13 +1264,10 @@ def _group_range(figures: list[FigureMention]) -> Range | None:
     return _range(wholes or figures)
 
 
-_AR_CHAR = re.compile(r"[\u0621-\u064a]")
-
-
 def _bound_only(r: Range | None, figures: list[FigureMention]) -> Range | None:
     """A group's range as a floor of a larger group: when its figures all count killed and
     injured together ("مقتل وجرح 20 عنصرا", low null), only its upper end, not its best."""
-    if r is None or not figures or not all(f.qualifier == "up_to" and _AR_CHAR.search(f.text) and not _hedged(f)
+    if r is None or not figures or not all(f.qualifier == "up_to" and is_arabic(f.text) and not _hedged(f)
                                            for f in figures):
         return r  # (Arabic figures only, for now)
     return Range(low=r.low, best=None, high=r.high)

@@ -18,11 +18,12 @@ from __future__ import annotations
 import math
 import re
 import tomllib
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import lru_cache
 from importlib import resources
-from typing import Any, Callable
+from typing import Any
 
 from .. import model
 from .lexicon import alternation
@@ -369,6 +370,13 @@ _CURRENT_NEAR = 45
 _CURRENT_BACK = 160
 
 
+def _year_tokens(text: str) -> Iterator[re.Match[str]]:
+    """The years of this century written in ``text`` (not the end of a longer number)."""
+    for m in _YEAR_TOKEN.finditer(text):
+        if not (m.start() and text[m.start() - 1].isdigit()):
+            yield m
+
+
 def _current_year_en(doc: TextDoc, lex: _Lexicon) -> int | None:
     """The year an English text says it is written in: "since the beginning of
     2023", "the third raid in 2022". A running count is kept in its own year.
@@ -377,10 +385,8 @@ def _current_year_en(doc: TextDoc, lex: _Lexicon) -> int | None:
         return None
     before, ordinal, firsts = lex.current_year
     text = doc.folded
-    for m in _YEAR_TOKEN.finditer(text):
+    for m in _year_tokens(text):
         s = m.start()
-        if s and text[s - 1].isdigit():
-            continue
         near = text[max(0, s - _CURRENT_NEAR):s]
         if any(w in near for w in firsts) and before.search(text, max(0, s - _CURRENT_NEAR), s):
             return int(m.group())
@@ -396,10 +402,8 @@ def _current_year_ar(doc: TextDoc, lex: _ArLexicon) -> int | None:
         return None
     text = doc.text
     before, (year_word, now_after) = lex.current_year, lex.current_around
-    for m in _YEAR_TOKEN.finditer(text):
+    for m in _year_tokens(text):
         s = m.start()
-        if s and text[s - 1].isdigit():
-            continue
         lo = max(0, s - _CURRENT_NEAR)
         if any(w in text[lo:s] for w in lex.current_hints) and before.search(text, lo, s):
             return int(m.group())
@@ -742,11 +746,12 @@ def find_dates(doc: TextDoc, *, month_first: bool | None = None) -> list[DateMen
         current = _current_year_ar(doc, alex) if alex is not None else _current_year_en(doc, lex)
         if current is not None and any(r.year is not None and r.year > current for r in raws):
             current = None  # a later year written: the count was a bound ("besieged since early 2013")
-    if pub is None:
-        if alex is not None:
-            _weekday_years(raws, current, lambda r: _cue_kind_ar(doc, alex, r.start, r.end) in _BOUNDS)
-        else:
-            _weekday_years(raws, current, lambda r: _cue_kind(doc, lex, r.start, r.end) in _BOUNDS)
+
+        def is_bound(r: _Raw) -> bool:
+            kind = _cue_kind_ar(doc, alex, r.start, r.end) if alex is not None else _cue_kind(doc, lex, r.start, r.end)
+            return kind in _BOUNDS
+
+        _weekday_years(raws, current, is_bound)
     resolved: list[tuple[date, date, str, bool] | None] = [None] * len(raws)
     explicit_kinds = ("day", "range", "slash", "month", "year")
     for i, r in enumerate(raws):

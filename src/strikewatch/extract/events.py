@@ -16,7 +16,7 @@ from functools import lru_cache
 from typing import Any
 
 from ..vocab import EVENT_TYPES, is_protected
-from .lexicon import Lexicon, entries_lexicon, load_toml, word_regex
+from .lexicon import Lexicon, alternation, entries_lexicon, load_toml, word_regex
 from .mentions import AircraftMention, EventMention, TargetMention, WeaponMention
 from .textutil import TextDoc
 
@@ -228,8 +228,8 @@ def _striker_res(st) -> tuple[re.Pattern[str] | None, re.Pattern[str] | None]:  
         return None, None
     after = before = None
     if st.get("after"):
-        links = sorted(st.get("after_link", ()), key=len, reverse=True)
-        link = "(?:(?:" + "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in links) + r")\s+)?" if links else ""
+        links = st.get("after_link", ())
+        link = "(?:(?:" + alternation(links) + r")\s+)?" if links else ""
         tail = ("(?!['\u2019]s\\b|" + _STRIKER_GAP + "(?:" + word_regex(st["not_after"]).pattern + "))"
                 if st.get("not_after") else "")
         after = re.compile(_STRIKER_GAP + link + "(?:" + word_regex(st["after"]).pattern + ")" + tail)

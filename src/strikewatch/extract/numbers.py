@@ -229,7 +229,7 @@ _RANGE_TAIL = re.compile(r",(?=\s+[a-z])")
 
 def _hedged_ranges(doc: TextDoc, numbers: list[NumberMention]) -> list[NumberMention]:
     """A lower and an upper bound told together are one range: "at least 12 and up to 20
-    civilians" is low 15, high 25 (qualifier "range"). Where the upper bound is set off by
+    civilians" is low 12, high 20 (qualifier "range"). Where the upper bound is set off by
     commas ("at least 40, and up to 90, people") the range takes the closing comma, so the
     noun still follows the count."""
     folded = doc.folded

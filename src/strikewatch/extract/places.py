@@ -1222,8 +1222,7 @@ def resolve_location(doc: TextDoc, places: list[PlaceMention], near: tuple[int, 
         # name is where it happened ("airstrikes on Idlib ... on the outskirts
         # of Jisr al-Shughur")
         at = next((p for p in cands if p.location.gazetteer_id == loc.gazetteer_id), None)
-        if at is not None and not _EN_CITY_BEFORE.search(doc.folded, max(0, at.start - 12), at.start) \
-                and not _EN_CITY_AFTER.match(doc.folded, at.end):
+        if at is not None and not _named_town(doc, at):
             si = doc.sentence_of(at.start)
             last = min(si + _EN_CAPITAL_SPAN, len(doc.sentences) - 1)
             loc = _refine_ar(doc, cands, loc, (doc.sentences[si][0], doc.sentences[last][1]), widen=False)
@@ -1580,11 +1579,13 @@ def _arn(s: str) -> str:
 def _context_ar() -> _ArContext:
     with open(_DATA_AR, "rb") as fh:
         d: dict[str, Any] = tomllib.load(fh)
-    stems = "|".join(re.escape(_arn(w)) for w in sorted(d["attack_cues"], key=len, reverse=True))
-    care_verbs = "|".join(re.escape(_arn(w)) for w in sorted(d["care_verbs"], key=len, reverse=True))
-    care_places = "|".join(re.escape(_arn(w)) for w in sorted(d["care_places"], key=len, reverse=True))
-    from_before = "|".join(re.escape(_arn(w)) for w in sorted(d["from_before"], key=len, reverse=True))
-    not_after = "|".join(re.escape(_arn(w)) for w in sorted(d["from_not_after"], key=len, reverse=True))
+
+    def alt(key: str) -> str:
+        """A regex alternation of the normalised words of list ``key``, longest first."""
+        return "|".join(re.escape(_arn(w)) for w in sorted(d[key], key=len, reverse=True))
+
+    stems, care_verbs, care_places = alt("attack_cues"), alt("care_verbs"), alt("care_places")
+    from_before, not_after = alt("from_before"), alt("from_not_after")
     return _ArContext(
         kind_before={_arn(k): v for k, v in d["kind_before"].items()},
         cue_before=frozenset(_arn(w) for w in d["cue_before"]),
